@@ -1,0 +1,107 @@
+/*
+ * Copyright (c) 2026 The snowrelay authors
+ * SPDX-License-Identifier: ISC
+ *
+ * The helper <-> worker contract: message types, fixed-size payloads and
+ * the table that says which messages each side accepts. Both ends are the
+ * same binary on the same host, so payloads are plain structs in host
+ * byte order. Bump PROTO_VERSION whenever any struct or type changes.
+ */
+#ifndef PROTO_H
+#define PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "log.h"
+#include "snowrelayd.h"
+
+#define PROTO_VERSION	1
+#define PROTO_MSG_MAX	2048	/* header + largest payload */
+
+struct msg_hdr {
+	uint32_t	 type;
+	uint32_t	 len;		/* payload bytes after this header */
+};
+
+enum msg_type {
+	/* Both directions. */
+	MSG_HELLO = 1,			/* struct msg_hello */
+
+	/* Helper -> worker. */
+	MSG_CONF_GLOBAL = 100,		/* struct msg_conf_global */
+	MSG_CONF_SLOT,			/* struct msg_conf_slot + AF_PACKET fd */
+	MSG_CONF_PEER,			/* struct msg_conf_peer */
+	MSG_MESH_FD,			/* struct msg_mesh_fd + UDP fd */
+	MSG_CONF_END,			/* empty: configuration complete */
+	MSG_DUMP_COUNTERS,		/* empty: log counters (SIGUSR1) */
+	MSG_SHUTDOWN,			/* empty: log counters, exit 0 */
+
+	/* Worker -> helper. */
+	MSG_READY = 200,		/* empty: running with the config */
+	MSG_LOG,			/* struct msg_log */
+};
+
+struct msg_hello {
+	uint32_t	 version;	/* PROTO_VERSION */
+	uint32_t	 pid;
+};
+
+struct msg_conf_global {
+	uint32_t	 nslots;
+	uint32_t	 npeers;
+	uint32_t	 nports;
+	uint16_t	 ports[MAX_PORTS];	/* host order */
+	uint16_t	 mesh_port;
+	uint16_t	 pad;
+	int32_t		 log_level;		/* syslog LOG_* */
+};
+
+struct msg_conf_slot {
+	uint32_t	 slot;			/* 0 .. nslots-1, in order */
+	int32_t		 ifindex;
+	char		 ifname[16];		/* NUL-terminated by the receiver */
+	uint8_t		 mac[6];
+	uint16_t	 pad;
+	uint32_t	 addr;			/* first IPv4 address, network order, or 0 */
+	uint32_t	 bcast;			/* its broadcast, or 255.255.255.255 */
+	uint32_t	 mtu;
+};
+
+struct msg_conf_peer {
+	uint32_t	 addr;			/* network order */
+	uint16_t	 port;			/* host order */
+	uint16_t	 pad;
+};
+
+struct msg_mesh_fd {
+	uint16_t	 port;			/* host order */
+	uint16_t	 pad;
+};
+
+struct msg_log {
+	int32_t		 level;			/* syslog LOG_* */
+	char		 text[LOG_LINE_MAX];	/* NUL-terminated by the receiver */
+};
+
+/* Which side is receiving. */
+enum proto_dir {
+	TO_WORKER = 0,
+	TO_HELPER = 1,
+};
+
+/* One row of the acceptance table. */
+struct proto_rule {
+	uint32_t	 type;
+	enum proto_dir	 dir;
+	uint32_t	 len;		/* exact payload length */
+	int		 has_fd;	/* 1: exactly one fd must come with it; 0: none */
+	const char	*name;
+};
+
+/* The rule for (type, dir), or NULL if that message is never allowed. */
+const struct proto_rule	*proto_rule_find(uint32_t type, enum proto_dir dir);
+/* Printable name of a type, "unknown" if none. */
+const char		*proto_type_name(uint32_t type);
+
+#endif /* PROTO_H */
