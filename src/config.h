@@ -60,20 +60,26 @@ struct config {
 	int			 help;			/* -h: print usage, exit 0 */
 	int			 version;		/* -V: print version, exit 0 */
 	enum config_origin	 origin[KEY_MAX];
+	int			 origin_line[KEY_MAX];	/* file line if ORIGIN_FILE */
+	char			 servicename[256];	/* env SERVICENAME: not supported yet */
 };
 
 /*
  * Build the configuration from argv, the environment (envp, NULL-terminated
  * "NAME=value" strings) and the config file (-f, else DEFAULT_CONF_FILE if it
  * exists). Returns 0, or -1 with a one-line message naming the setting and
- * the bad value in err (e.g. "mesh-port: 70000: not a port number (1-65535)",
+ * the bad value and where it came from in err (e.g. "command line:
+ * mesh-port: \"70000\": not a port number (1-65535)",
  * "/etc/snowrelayd.conf:3: unknown key \"foo\"").
  * Does not check that interfaces exist (see config_check_system).
  */
 int	 config_load(struct config *conf, int argc, char *argv[], char *const envp[],
 	    char *err, size_t errlen);
 
-/* Check what needs the running system: interfaces exist. 0 or -1 + err. */
+/*
+ * Check what needs the running system: interfaces exist. 0 or -1 + err.
+ * Also warns (log_warnx) that SERVICENAME discovery is not supported yet.
+ */
 int	 config_check_system(const struct config *conf, char *err, size_t errlen);
 
 /* Print every effective setting and where it came from (for -n). */
