@@ -1,1 +1,59 @@
-/* stub */
+/*
+ * Copyright (c) 2026 The snowrelay authors
+ * SPDX-License-Identifier: ISC
+ *
+ * The worker's counters and the functions that log them in the exact
+ * format operators and the integration tests parse.
+ */
+#ifndef COUNTERS_H
+#define COUNTERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "frame.h"
+#include "mesh.h"
+#include "peer.h"
+
+/* Global counters of the worker. */
+struct counters {
+	uint64_t	 captured;	/* captured frames that passed validation */
+	uint64_t	 forwarded;	/* captured frames sent to at least one peer */
+	uint64_t	 mesh_tx;	/* mesh datagrams sent */
+	uint64_t	 mesh_tx_errors; /* mesh datagrams that could not be sent */
+	uint64_t	 mesh_rx;	/* mesh datagrams accepted from peers */
+	uint64_t	 emitted;	/* frames sent on an interface */
+	uint64_t	 emit_errors;	/* frames that could not be sent */
+	uint64_t	 rewritten;	/* emissions whose destination was rewritten */
+	uint64_t	 csum_completed; /* partial UDP checksums finished */
+
+	uint64_t	 cap_truncated;	/* captured frames larger than FRAME_MAX */
+	uint64_t	 cap_drops[FRAME_NERR];	/* captured frames refused, by reason */
+
+	uint64_t	 mesh_not_peer;	/* datagrams from an address not a peer */
+	uint64_t	 mesh_truncated; /* datagrams larger than the buffer */
+	uint64_t	 mesh_drops[MESH_NERR];	/* bad SS encapsulation, by reason */
+	uint64_t	 mesh_frame_drops[FRAME_NERR]; /* inner frame refused */
+
+	uint64_t	 mesh_rx_errors; /* recvmmsg errors (ICMP reports); not dumped */
+};
+
+/* Counters of one interface slot. */
+struct iface_counters {
+	uint64_t	 captured;
+	uint64_t	 emitted;
+	uint64_t	 truncated;
+	uint64_t	 emit_errors;
+};
+
+/* Name of an errno value for counter lines ("ENETUNREACH", "none", "113"). */
+const char	*counters_errno_name(int err, char *buf, size_t len);
+
+/* Log the "counters:", "drops capture:" and "drops mesh:" lines (info). */
+void		 counters_log(const struct counters *c);
+/* Log the "iface NAME: ..." line of one slot (info). */
+void		 counters_log_iface(const char *name, const struct iface_counters *ic);
+/* Log the "peer A.B.C.D:PORT: ..." line of one peer (info). */
+void		 counters_log_peer(const struct peer *p);
+
+#endif /* COUNTERS_H */
