@@ -1,1 +1,267 @@
-/* stub: to be written */
+/*
+ * Copyright (c) 2026 The snowrelay authors
+ * SPDX-License-Identifier: ISC
+ *
+ * Opening the sockets the worker may not open: the filtered, locked and
+ * bound AF_PACKET socket of each interface, and the mesh UDP socket.
+ */
+#include <sys/types.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <linux/filter.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "filter.h"
+#include "rawsock.h"
+
+#define RAWSOCK_BUF		(4 * 1024 * 1024)	/* socket buffers */
+#define RAWSOCK_DRAIN_MAX	4096			/* frames, at most */
+
+static int
+rawsock_setint(int fd, int level, int name, int val)
+{
+	return setsockopt(fd, level, name, &val, sizeof(val));
+}
+
+/*
+ * Set a buffer size with the *FORCE option, which ignores net.core.*_max
+ * but needs CAP_NET_ADMIN; without it, take what the sysctl allows.
+ */
+static int
+rawsock_bufsize(int fd, int force, int plain)
+{
+	if (rawsock_setint(fd, SOL_SOCKET, force, RAWSOCK_BUF) == 0)
+		return 0;
+	return rawsock_setint(fd, SOL_SOCKET, plain, RAWSOCK_BUF);
+}
+
+/*
+ * Discard whatever is queued. With protocol 0 the socket receives nothing
+ * before bind, and the filter was attached before bind, so this only
+ * guards against a kernel that thinks otherwise. Bounded, so a flood of
+ * matching frames cannot keep us here.
+ */
+static void
+rawsock_drain(int fd)
+{
+	char	 c;
+	int	 i;
+
+	for (i = 0; i < RAWSOCK_DRAIN_MAX; i++)
+		if (recv(fd, &c, sizeof(c), MSG_DONTWAIT | MSG_TRUNC) == -1)
+			break;
+}
+
+/* First IPv4 address of ifname and its broadcast (255.255.255.255 if none). */
+static int
+rawsock_ifaddr(const char *ifname, struct msg_conf_slot *slot)
+{
+	struct ifaddrs		*ifas, *p;
+	struct sockaddr_in	*sin;
+
+	slot->addr = 0;
+	slot->bcast = htonl(INADDR_BROADCAST);
+	if (getifaddrs(&ifas) == -1)
+		return -1;
+	for (p = ifas; p != NULL; p = p->ifa_next) {
+		if (p->ifa_addr == NULL || p->ifa_addr->sa_family != AF_INET ||
+		    strcmp(p->ifa_name, ifname) != 0)
+			continue;
+		sin = (struct sockaddr_in *)(void *)p->ifa_addr;
+		slot->addr = sin->sin_addr.s_addr;
+		if ((p->ifa_flags & IFF_BROADCAST) &&
+		    p->ifa_broadaddr != NULL &&
+		    p->ifa_broadaddr->sa_family == AF_INET) {
+			sin = (struct sockaddr_in *)(void *)p->ifa_broadaddr;
+			slot->bcast = sin->sin_addr.s_addr;
+		}
+		break;
+	}
+	freeifaddrs(ifas);
+	return 0;
+}
+
+/*
+ * Fill the slot from the kernel: MAC, MTU, first IPv4 address. Returns 0,
+ * or -1 with *what naming the step that failed.
+ */
+static int
+rawsock_ifinfo(int fd, const char *ifname, struct msg_conf_slot *slot,
+    const char **what)
+{
+	struct ifreq	 ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, ifname, strlen(ifname));
+	*what = "SIOCGIFHWADDR";
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) == -1)
+		return -1;
+	/* The filter reads Ethernet offsets; lo frames have them too. */
+	if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER &&
+	    ifr.ifr_hwaddr.sa_family != ARPHRD_LOOPBACK) {
+		*what = "not an Ethernet interface";
+		errno = EPROTONOSUPPORT;
+		return -1;
+	}
+	memcpy(slot->mac, ifr.ifr_hwaddr.sa_data, sizeof(slot->mac));
+	*what = "SIOCGIFMTU";
+	if (ioctl(fd, SIOCGIFMTU, &ifr) == -1)
+		return -1;
+	slot->mtu = (uint32_t)ifr.ifr_mtu;
+	*what = "getifaddrs";
+	return rawsock_ifaddr(ifname, slot);
+}
+
+/*
+ * Everything that must precede bind, in this order. Returns 0, or -1 with
+ * *what naming the step that failed.
+ */
+static int
+rawsock_prepare(int fd, const struct sock_fprog *fprog, const char **what)
+{
+	*what = "SO_ATTACH_FILTER";
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, fprog,
+	    sizeof(*fprog)) == -1)
+		return -1;
+	/* Nobody, the worker included, can detach or replace it now. */
+	*what = "SO_LOCK_FILTER";
+	if (rawsock_setint(fd, SOL_SOCKET, SO_LOCK_FILTER, 1) == -1)
+		return -1;
+	/* The worker needs TP_STATUS_CSUMNOTREADY for offloaded checksums. */
+	*what = "PACKET_AUXDATA";
+	if (rawsock_setint(fd, SOL_PACKET, PACKET_AUXDATA, 1) == -1)
+		return -1;
+	*what = "SO_RCVBUF";
+	if (rawsock_bufsize(fd, SO_RCVBUFFORCE, SO_RCVBUF) == -1)
+		return -1;
+	*what = "SO_SNDBUF";
+	if (rawsock_bufsize(fd, SO_SNDBUFFORCE, SO_SNDBUF) == -1)
+		return -1;
+	/*
+	 * Emit straight to the driver, an optimisation (failure is fine).
+	 * Side effect: packet taps on this host (tcpdump, another relay) do
+	 * not see our emissions; the segment's other hosts do.
+	 */
+	(void)rawsock_setint(fd, SOL_PACKET, PACKET_QDISC_BYPASS, 1);
+	/*
+	 * No PACKET_IGNORE_OUTGOING: broadcasts sent by other programs on
+	 * this host must be captured. The kernel never loops a frame back to
+	 * the packet socket that sent it, so our own emissions stay unheard.
+	 */
+	return 0;
+}
+
+/* See rawsock.h. */
+int
+rawsock_open_packet(const char *ifname, const uint16_t *ports, size_t nports,
+    struct msg_conf_slot *slot, char *err, size_t errlen)
+{
+	struct sock_filter	 prog[FILTER_MAX_INSNS];
+	struct sock_fprog	 fprog;
+	struct sockaddr_ll	 sll;
+	const char		*what;
+	unsigned int		 ifindex;
+	int			 fd, n, saved;
+
+	if (strlen(ifname) >= sizeof(slot->ifname)) {
+		snprintf(err, errlen, "interface %s: name too long", ifname);
+		return -1;
+	}
+	if ((ifindex = if_nametoindex(ifname)) == 0) {
+		snprintf(err, errlen, "interface %s: %s", ifname,
+		    strerror(errno));
+		return -1;
+	}
+	if ((n = filter_capture(prog, FILTER_MAX_INSNS, ports, nports)) <= 0) {
+		snprintf(err, errlen, "interface %s: cannot build the capture"
+		    " filter for %zu port(s)", ifname, nports);
+		return -1;
+	}
+	fprog.len = (unsigned short)n;
+	fprog.filter = prog;
+
+	/* Protocol 0: nothing is queued until bind, after the filter. */
+	what = "socket(AF_PACKET)";
+	fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1 || rawsock_prepare(fd, &fprog, &what) == -1)
+		goto fail;
+	/*
+	 * ETH_P_ALL, not ETH_P_IP: only ETH_P_ALL sockets are handed the
+	 * frames this host sends (dev_queue_xmit_nit walks ptype_all), and
+	 * broadcasts from local programs must be relayed too. The filter
+	 * keeps IPv4 only.
+	 */
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_protocol = htons(ETH_P_ALL);
+	sll.sll_ifindex = (int)ifindex;
+	what = "bind";
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) == -1)
+		goto fail;
+	rawsock_drain(fd);
+
+	memset(slot->ifname, 0, sizeof(slot->ifname));
+	memcpy(slot->ifname, ifname, strlen(ifname));
+	slot->ifindex = (int32_t)ifindex;
+	if (rawsock_ifinfo(fd, ifname, slot, &what) == -1)
+		goto fail;
+	return fd;
+
+fail:
+	saved = errno;
+	snprintf(err, errlen, "interface %s: %s: %s", ifname, what,
+	    strerror(saved));
+	if (fd != -1)
+		close(fd);
+	errno = saved;
+	return -1;
+}
+
+/* See rawsock.h. */
+int
+rawsock_open_mesh(uint16_t port, char *err, size_t errlen)
+{
+	struct sockaddr_in	 sin;
+	const char		*what;
+	int			 fd, saved;
+
+	what = "socket";
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1)
+		goto fail;
+	/* Bursts from many peers must not be dropped by a default buffer. */
+	what = "SO_RCVBUF";
+	if (rawsock_bufsize(fd, SO_RCVBUFFORCE, SO_RCVBUF) == -1)
+		goto fail;
+	what = "SO_SNDBUF";
+	if (rawsock_bufsize(fd, SO_SNDBUFFORCE, SO_SNDBUF) == -1)
+		goto fail;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(port);
+	sin.sin_addr.s_addr = htonl(INADDR_ANY);
+	what = "bind";
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+		goto fail;
+	return fd;
+
+fail:
+	saved = errno;
+	snprintf(err, errlen, "mesh-port %u: %s: %s", port, what,
+	    strerror(saved));
+	if (fd != -1)
+		close(fd);
+	errno = saved;
+	return -1;
+}
