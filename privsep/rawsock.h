@@ -17,7 +17,9 @@
  * Open the capture/emit socket of one interface: socket(AF_PACKET,
  * SOCK_RAW|SOCK_NONBLOCK|SOCK_CLOEXEC, 0), attach filter_capture(ports),
  * SO_LOCK_FILTER, PACKET_AUXDATA, a large receive buffer, then bind to the
- * interface with ETH_P_IP and drain anything queued before the filter.
+ * interface with ETH_P_ALL and drain anything queued before the filter.
+ * ETH_P_ALL, not ETH_P_IP: only ETH_P_ALL sockets are shown the frames this
+ * host sends, and broadcasts from local programs must be relayed.
  * Fills slot->ifindex, ifname, mac, addr, bcast, mtu (slot->slot is the
  * caller's). Returns the fd, or -1 with a message naming the interface.
  */
