@@ -1,0 +1,332 @@
+/*
+ * Copyright (c) 2026 The snowrelay authors
+ * SPDX-License-Identifier: ISC
+ *
+ * Test tool: send COUNT numbered UDP datagrams (broadcast allowed) to
+ * ADDR:PORT, optionally paced and from a fixed source port, and optionally
+ * collect the unicast replies that come back to the same socket.
+ */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/*
+ * Test payload, shared by bcsend, udprecv, udpreply and meshsend:
+ * magic[4] "SRT1" (request) or "SRR1" (reply), seq (u32 BE),
+ * CLOCK_MONOTONIC ns (u64 BE), total payload size (u32 BE), then
+ * pattern bytes (i * 31 + seq) so a cut or altered payload is visible.
+ */
+#define PL_HDR		20
+#define PL_MAX		65507
+#define COUNT_MAX	10000000UL
+#define REPLY_MAX	100000UL
+
+static volatile sig_atomic_t	 stop;
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: bcsend [-q] [-b addr] [-i first-seq] [-p src-port] "
+	    "[-r rate] [-s size]\n"
+	    "              [-T max-seconds] [-W max-replies] [-w reply-seconds] "
+	    "addr port count\n");
+	exit(2);
+}
+
+static void
+stop_cb(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* Parse a decimal number in [min, max] or exit with a message. */
+static unsigned long
+number(const char *s, unsigned long min, unsigned long max, const char *what)
+{
+	char		*end;
+	unsigned long	 v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < min || v > max ||
+	    s[0] == '-') {
+		fprintf(stderr, "bcsend: %s: %s: not a number in %lu..%lu\n",
+		    what, s, min, max);
+		exit(2);
+	}
+	return v;
+}
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+static uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+/* FNV-1a over the payload: printed so receivers can compare content. */
+static uint32_t
+fnv1a(const uint8_t *p, size_t len)
+{
+	uint32_t	 h = 2166136261U;
+	size_t		 i;
+
+	for (i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 16777619U;
+	}
+	return h;
+}
+
+/* Fill a test payload of size bytes for sequence number seq. */
+static void
+payload_fill(uint8_t *p, size_t size, uint32_t seq)
+{
+	uint64_t	 ts = now_ns();
+	size_t		 i;
+
+	memcpy(p, "SRT1", 4);
+	put32(p + 4, seq);
+	put32(p + 8, (uint32_t)(ts >> 32));
+	put32(p + 12, (uint32_t)ts);
+	put32(p + 16, (uint32_t)size);
+	for (i = PL_HDR; i < size; i++)
+		p[i] = (uint8_t)(i * 31 + seq);
+}
+
+static void
+print_addr(const char *what, const struct sockaddr_in *sin)
+{
+	char	 a[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &sin->sin_addr, a, sizeof(a));
+	printf("%s%s:%u", what, a, ntohs(sin->sin_port));
+}
+
+/* Sleep until the deadline (absolute CLOCK_MONOTONIC ns). */
+static void
+sleep_until(uint64_t t)
+{
+	struct timespec	 ts;
+
+	ts.tv_sec = (time_t)(t / 1000000000ULL);
+	ts.tv_nsec = (long)(t % 1000000000ULL);
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR &&
+	    !stop)
+		;
+}
+
+/* Receive unicast replies until the deadline or max replies. */
+static unsigned long
+collect_replies(int s, uint64_t deadline, unsigned long max, int quiet)
+{
+	static uint8_t		 buf[PL_MAX + 1];
+	struct sockaddr_in	 from;
+	struct pollfd		 pfd;
+	socklen_t		 fl;
+	unsigned long		 n = 0;
+	uint64_t		 t;
+	ssize_t			 r;
+
+	pfd.fd = s;
+	pfd.events = POLLIN;
+	while (!stop && n < max && (t = now_ns()) < deadline) {
+		if (poll(&pfd, 1, (int)((deadline - t) / 1000000ULL) + 1) <= 0)
+			continue;
+		fl = sizeof(from);
+		r = recvfrom(s, buf, sizeof(buf), MSG_DONTWAIT,
+		    (struct sockaddr *)&from, &fl);
+		if (r < 0)
+			continue;
+		n++;
+		if (quiet)
+			continue;
+		print_addr("reply from ", &from);
+		if (r >= PL_HDR && memcmp(buf, "SRR1", 4) == 0)
+			printf(" len %zd seq %u\n", r, get32(buf + 4));
+		else
+			printf(" len %zd seq -1\n", r);
+	}
+	printf("replies %lu\n", n);
+	return n;
+}
+
+/* Open the sending socket: broadcast allowed, optional fixed source. */
+static int
+open_socket(const char *bindaddr, unsigned long sport)
+{
+	struct sockaddr_in	 sin;
+	int			 s, one = 1;
+
+	if ((s = socket(AF_INET, SOCK_DGRAM, 0)) == -1) {
+		perror("bcsend: socket");
+		exit(1);
+	}
+	if (setsockopt(s, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) == -1 ||
+	    setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1) {
+		perror("bcsend: setsockopt");
+		exit(1);
+	}
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)sport);
+	if (bindaddr != NULL && inet_pton(AF_INET, bindaddr, &sin.sin_addr) != 1) {
+		fprintf(stderr, "bcsend: -b: %s: not an IPv4 address\n", bindaddr);
+		exit(2);
+	}
+	if ((bindaddr != NULL || sport != 0) &&
+	    bind(s, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+		perror("bcsend: bind");
+		exit(1);
+	}
+	return s;
+}
+
+struct args {
+	const char		*bindaddr;	/* -b, or NULL */
+	const char		*dstname;
+	struct sockaddr_in	 dst;
+	unsigned long		 sport, size, rate, first, maxsecs;
+	unsigned long		 waitsecs, maxreplies, count;
+	int			 quiet;
+};
+
+/* Parse the command line into a, or exit 2 with a message. */
+static void
+parse_args(int argc, char *argv[], struct args *a)
+{
+	int	 ch;
+
+	memset(a, 0, sizeof(*a));
+	a->size = 64;
+	a->maxsecs = 60;
+	a->maxreplies = REPLY_MAX;
+	while ((ch = getopt(argc, argv, "b:i:p:qr:s:T:W:w:")) != -1) {
+		switch (ch) {
+		case 'b':
+			a->bindaddr = optarg;
+			break;
+		case 'i':
+			a->first = number(optarg, 0, UINT32_MAX, "-i");
+			break;
+		case 'p':
+			a->sport = number(optarg, 1, 65535, "-p");
+			break;
+		case 'q':
+			a->quiet = 1;
+			break;
+		case 'r':
+			a->rate = number(optarg, 0, 10000000, "-r");
+			break;
+		case 's':
+			a->size = number(optarg, PL_HDR, PL_MAX, "-s");
+			break;
+		case 'T':
+			a->maxsecs = number(optarg, 1, 3600, "-T");
+			break;
+		case 'W':
+			a->maxreplies = number(optarg, 1, REPLY_MAX, "-W");
+			break;
+		case 'w':
+			a->waitsecs = number(optarg, 0, 3600, "-w");
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 3)
+		usage();
+	a->dstname = argv[0];
+	a->dst.sin_family = AF_INET;
+	if (inet_pton(AF_INET, argv[0], &a->dst.sin_addr) != 1) {
+		fprintf(stderr, "bcsend: %s: not an IPv4 address\n", argv[0]);
+		exit(2);
+	}
+	a->dst.sin_port = htons((uint16_t)number(argv[1], 1, 65535, "port"));
+	a->count = number(argv[2], 1, COUNT_MAX, "count");
+}
+
+int
+main(int argc, char *argv[])
+{
+	static uint8_t		 buf[PL_MAX];
+	struct args		 a;
+	struct sockaddr_in	 self;
+	socklen_t		 sl;
+	unsigned long		 i, sent = 0, errors = 0;
+	uint64_t		 start, deadline;
+	int			 s, lasterr = 0;
+
+	parse_args(argc, argv, &a);
+	signal(SIGTERM, stop_cb);
+	signal(SIGINT, stop_cb);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	s = open_socket(a.bindaddr, a.sport);
+
+	start = now_ns();
+	deadline = start + a.maxsecs * 1000000000ULL;
+	for (i = 0; i < a.count && !stop && now_ns() < deadline; i++) {
+		/* Pace against the start time so the average rate is exact. */
+		if (a.rate > 0)
+			sleep_until(start + i * 1000000000ULL / a.rate);
+		payload_fill(buf, a.size, (uint32_t)(a.first + i));
+		if (sendto(s, buf, a.size, 0, (struct sockaddr *)&a.dst,
+		    sizeof(a.dst)) == -1) {
+			errors++;
+			if (errno != lasterr)
+				fprintf(stderr, "bcsend: sendto %s: %s\n",
+				    a.dstname, strerror(errno));
+			lasterr = errno;
+			continue;
+		}
+		sent++;
+		if (a.quiet)
+			continue;
+		sl = sizeof(self);
+		getsockname(s, (struct sockaddr *)&self, &sl);
+		printf("sent seq %lu len %lu sum %08x", a.first + i, a.size,
+		    fnv1a(buf, a.size));
+		print_addr(" to ", &a.dst);
+		print_addr(" from ", &self);
+		printf("\n");
+	}
+	printf("sent %lu errors %lu\n", sent, errors);
+	if (a.waitsecs > 0)
+		collect_replies(s, now_ns() + a.waitsecs * 1000000000ULL,
+		    a.maxreplies, a.quiet);
+	close(s);
+	return sent > 0 ? 0 : 1;
+}

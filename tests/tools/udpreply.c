@@ -1,0 +1,197 @@
+/*
+ * Copyright (c) 2026 The snowrelay authors
+ * SPDX-License-Identifier: ISC
+ *
+ * Test tool, a stand-in PVA server: wait for search datagrams on a port
+ * (broadcast included) and answer each with a unicast reply to its source
+ * IP:port, like a PVA server answering a search. Exits after N requests.
+ */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The test payload; see bcsend.c for the layout. */
+#define PL_HDR		20
+#define REPLY_LEN	64
+
+static volatile sig_atomic_t	 stop;
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: udpreply [-n requests] [-t seconds] port\n");
+	exit(2);
+}
+
+static void
+stop_cb(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* Parse a decimal number in [min, max] or exit with a message. */
+static unsigned long
+number(const char *s, unsigned long min, unsigned long max, const char *what)
+{
+	char		*end;
+	unsigned long	 v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < min || v > max ||
+	    s[0] == '-') {
+		fprintf(stderr, "udpreply: %s: %s: not a number in %lu..%lu\n",
+		    what, s, min, max);
+		exit(2);
+	}
+	return v;
+}
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+/* Open a broadcast-capable socket bound to 0.0.0.0:port. */
+static int
+open_socket(uint16_t port)
+{
+	struct sockaddr_in	 sin;
+	int			 s, one = 1;
+
+	if ((s = socket(AF_INET, SOCK_DGRAM, 0)) == -1) {
+		perror("udpreply: socket");
+		exit(1);
+	}
+	if (setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
+	    setsockopt(s, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) == -1) {
+		perror("udpreply: setsockopt");
+		exit(1);
+	}
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(port);
+	if (bind(s, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+		perror("udpreply: bind");
+		exit(1);
+	}
+	return s;
+}
+
+/* Read one request and answer it; 1 if answered, 0 if not. */
+static int
+answer(int s)
+{
+	uint8_t			 buf[2048], r[REPLY_LEN];
+	char			 a[INET_ADDRSTRLEN];
+	struct sockaddr_in	 from;
+	socklen_t		 fl = sizeof(from);
+	uint64_t		 ts;
+	uint32_t		 seq = 0;
+	ssize_t			 n;
+	size_t			 i;
+
+	if ((n = recvfrom(s, buf, sizeof(buf), MSG_DONTWAIT,
+	    (struct sockaddr *)&from, &fl)) < 0)
+		return 0;
+	inet_ntop(AF_INET, &from.sin_addr, a, sizeof(a));
+	if (n >= PL_HDR && memcmp(buf, "SRT1", 4) == 0)
+		seq = get32(buf + 4);
+	printf("request from %s:%u len %zd seq %u\n", a, ntohs(from.sin_port),
+	    n, seq);
+	ts = now_ns();
+	memcpy(r, "SRR1", 4);
+	put32(r + 4, seq);
+	put32(r + 8, (uint32_t)(ts >> 32));
+	put32(r + 12, (uint32_t)ts);
+	put32(r + 16, sizeof(r));
+	for (i = PL_HDR; i < sizeof(r); i++)
+		r[i] = (uint8_t)(i * 31 + seq);
+	if (sendto(s, r, sizeof(r), 0, (struct sockaddr *)&from,
+	    sizeof(from)) == -1) {
+		printf("reply to %s:%u failed: %s\n", a, ntohs(from.sin_port),
+		    strerror(errno));
+		return 0;
+	}
+	printf("replied to %s:%u seq %u\n", a, ntohs(from.sin_port), seq);
+	return 1;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct pollfd	 pfd;
+	unsigned long	 want = 1, secs = 10, port, done = 0, seen = 0;
+	uint64_t	 deadline, t;
+	int		 ch, s;
+
+	while ((ch = getopt(argc, argv, "n:t:")) != -1) {
+		switch (ch) {
+		case 'n':
+			want = number(optarg, 1, 100000, "-n");
+			break;
+		case 't':
+			secs = number(optarg, 1, 3600, "-t");
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 1)
+		usage();
+	port = number(argv[0], 1, 65535, "port");
+
+	signal(SIGTERM, stop_cb);
+	signal(SIGINT, stop_cb);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	s = open_socket((uint16_t)port);
+	printf("listening on 0.0.0.0:%lu\n", port);
+	pfd.fd = s;
+	pfd.events = POLLIN;
+	deadline = now_ns() + secs * 1000000000ULL;
+	/* seen bounds the loop even if every reply fails. */
+	while (!stop && done < want && seen < want * 4 &&
+	    (t = now_ns()) < deadline) {
+		if (poll(&pfd, 1, (int)((deadline - t) / 1000000ULL) + 1) <= 0)
+			continue;
+		seen++;
+		done += (unsigned long)answer(s);
+	}
+	printf("answered %lu\n", done);
+	close(s);
+	return done >= want ? 0 : 1;
+}
