@@ -120,16 +120,19 @@ start_floor() {
 }
 
 # Start snowrelayd on R1 and R2 as each other's peer; wait for both workers.
+# Rate limits are off: the load comes from one source address, and the
+# benchmark measures the data path, not the abuse limits (whose defaults cap
+# one source at 2000 pps).
 start_snowrelay() {
 	local dir=$1 h1 h2 w1="" w2="" i
 	mkdir -p "$BENCH_TMP/root1" "$BENCH_TMP/root2"
 	spawn_relay "$NS_R1" "$dir/snowrelay-r1.log" "$SNOWRELAYD" -d -u nobody \
 	    --chroot "$BENCH_TMP/root1" -t "$IF_A1" -b "$BPORT" --other-relays "$ADDR_M2" \
-	    $(auth_args)
+	    --rate-source 0 --rate-peer 0 --rate-global 0 $(auth_args)
 	h1=$SPAWNED
 	spawn_relay "$NS_R2" "$dir/snowrelay-r2.log" "$SNOWRELAYD" -d -u nobody \
 	    --chroot "$BENCH_TMP/root2" -t "$IF_B2" -b "$BPORT" --other-relays "$ADDR_M1" \
-	    $(auth_args)
+	    --rate-source 0 --rate-peer 0 --rate-global 0 $(auth_args)
 	h2=$SPAWNED
 	for ((i = 0; i < 50; i++)); do
 		[ -z "$w1" ] && w1=$(child_of "$h1")

@@ -3,8 +3,9 @@
  * SPDX-License-Identifier: ISC
  *
  * The privileged helper: starts the worker, opens its sockets, drops to
- * CAP_NET_RAW, pushes the configuration, then logs the worker's lines and
- * turns signals into messages. No packet parsing, no libevent.
+ * CAP_NET_RAW, pushes the configuration and the mesh keys, then logs the
+ * worker's lines and turns signals into messages (SIGHUP: reload the keys).
+ * No packet parsing, no libevent.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -27,10 +28,12 @@
 #include "channel.h"
 #include "config.h"
 #include "helper.h"
+#include "keyfile.h"
 #include "log.h"
 #include "privdrop.h"
 #include "proto.h"
 #include "rawsock.h"
+#include "spawn.h"
 
 #define HELPER_READY_MS		10000	/* exec to MSG_READY */
 #define HELPER_EXIT_MS		1000	/* MSG_SHUTDOWN or EOF to exit */
@@ -39,12 +42,15 @@
 
 struct helper {
 	const struct config	*conf;
-	char			 exe[PATH_MAX];
 	pid_t			 worker;	/* -1 once reaped */
 	int			 chan;
 	int			 pktfd[MAX_IFACES];
 	struct msg_conf_slot	 slots[MAX_IFACES];
-	int			 meshfd;
+	int			 meshfd;	/* kept: rawsock_mesh_update() */
+	uint32_t		 peeraddrs[MAX_PEERS];	/* distinct, network order */
+	size_t			 npeeraddrs;
+	struct keyfile		 keys;		/* until sent; cleared then */
+	int			 usekeys;	/* key file configured, auth on */
 	int			 hello;		/* worker's MSG_HELLO seen */
 	int			 configured;	/* MSG_CONF_END sent */
 	int			 ready;		/* worker's MSG_READY seen */
@@ -123,42 +129,6 @@ helper_signals(sigset_t *oldmask)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-/* Say how the worker ended. */
-static void
-helper_report(int status, int prio)
-{
-	const char	*name;
-	int		 sig;
-
-	if (WIFEXITED(status)) {
-		log_prio(prio, "worker exited with status %d",
-		    WEXITSTATUS(status));
-	} else if (WIFSIGNALED(status)) {
-		sig = WTERMSIG(status);
-		name = sigabbrev_np(sig);
-		log_prio(prio, "worker killed by signal SIG%s%s",
-		    name != NULL ? name : "?",
-		    sig == SIGSYS ? " (seccomp violation?)" : "");
-	}
-}
-
-/* Reap the worker if it has exited; 1 if reaped (status filled). */
-static int
-helper_reap(struct helper *h, int *status, int flags)
-{
-	pid_t	 pid;
-
-	if (h->worker == -1)
-		return 0;
-	while ((pid = waitpid(h->worker, status, flags)) == -1)
-		if (errno != EINTR)
-			fatal("waitpid");
-	if (pid != h->worker)
-		return 0;
-	h->worker = -1;
-	return 1;
-}
-
 /* Log why, SIGKILL and reap the worker, exit 1. */
 static void
 helper_die(struct helper *h, const char *fmt, ...)
@@ -173,8 +143,8 @@ helper_die(struct helper *h, const char *fmt, ...)
 	if (h->worker != -1 && kill(h->worker, SIGKILL) == -1 &&
 	    errno != ESRCH)
 		log_warn("kill worker %ld", (long)h->worker);
-	else if (helper_reap(h, &status, 0))
-		helper_report(status, LOG_ERR);
+	else if (spawn_reap(&h->worker, &status, 0))
+		spawn_report(status, LOG_ERR);
 	exit(1);
 }
 
@@ -199,24 +169,82 @@ helper_send(struct helper *h, uint32_t type, const void *data, size_t len,
 	return -1;
 }
 
-/* The configuration push, answering the worker's MSG_HELLO. */
+/* "2,1": the key ids, primary first, for the log. */
 static void
-helper_push_config(struct helper *h)
+helper_key_ids(const struct keyfile *kf, char *buf, size_t len)
+{
+	size_t	 i, o = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < kf->nkeys && o < len; i++)
+		o += snprintf(buf + o, len - o, "%s%u", i ? "," : "",
+		    kf->keys[i].id);
+}
+
+/* Send kf as MSG_CONF_KEYS, then wipe every copy of the secrets. */
+static int
+helper_send_keys(struct helper *h, struct keyfile *kf)
+{
+	struct msg_conf_keys	 k;
+	size_t			 i;
+	int			 r;
+
+	memset(&k, 0, sizeof(k));
+	k.nkeys = (uint32_t)kf->nkeys;
+	for (i = 0; i < kf->nkeys && i < sizeof(k.keys) / sizeof(k.keys[0]);
+	    i++) {
+		k.keys[i].id = kf->keys[i].id;
+		k.keys[i].len = kf->keys[i].len;
+		memcpy(k.keys[i].secret, kf->keys[i].secret,
+		    sizeof(k.keys[i].secret));
+	}
+	r = helper_send(h, MSG_CONF_KEYS, &k, sizeof(k), -1);
+	explicit_bzero(&k, sizeof(k));
+	keyfile_clear(kf);
+	return r;
+}
+
+/* MSG_CONF_GLOBAL: counts, ports, mode, timers and rate limits. */
+static int
+helper_send_global(struct helper *h)
 {
 	const struct config	*conf = h->conf;
 	struct msg_conf_global	 g;
-	struct msg_conf_peer	 p;
-	struct msg_mesh_fd	 m;
-	size_t			 i;
 
 	memset(&g, 0, sizeof(g));
 	g.nslots = (uint32_t)conf->nifaces;
 	g.npeers = (uint32_t)conf->npeers;
 	g.nports = (uint32_t)conf->nports;
+	g.nkeys = h->usekeys ? (uint32_t)h->keys.nkeys : 0;
 	memcpy(g.ports, conf->ports, conf->nports * sizeof(g.ports[0]));
 	g.mesh_port = conf->mesh_port;
 	g.log_level = conf->log_level;
-	if (helper_send(h, MSG_CONF_GLOBAL, &g, sizeof(g), -1) == -1)
+	g.auth_mode = conf->mesh_auth;
+	g.hello_interval = conf->hello_interval;
+	g.freshness = conf->mesh_freshness;
+	g.dedup_window_ms = conf->dedup_window;
+	g.rate_source = conf->rate_source.pps;
+	g.burst_source = conf->rate_source.burst;
+	g.rate_peer = conf->rate_peer.pps;
+	g.burst_peer = conf->rate_peer.burst;
+	g.rate_global = conf->rate_global.pps;
+	g.burst_global = conf->rate_global.burst;
+	return helper_send(h, MSG_CONF_GLOBAL, &g, sizeof(g), -1);
+}
+
+/*
+ * The configuration push, answering the worker's MSG_HELLO: GLOBAL,
+ * SLOT x n, PEER x n, KEYS (if any), MESH_FD, END.
+ */
+static void
+helper_push_config(struct helper *h)
+{
+	const struct config	*conf = h->conf;
+	struct msg_conf_peer	 p;
+	struct msg_mesh_fd	 m;
+	size_t			 i;
+
+	if (helper_send_global(h) == -1)
 		goto fail;
 	for (i = 0; i < conf->nifaces; i++) {
 		if (helper_send(h, MSG_CONF_SLOT, &h->slots[i],
@@ -230,21 +258,62 @@ helper_push_config(struct helper *h)
 		memset(&p, 0, sizeof(p));
 		p.addr = conf->peers[i].addr;
 		p.port = conf->peers[i].port;
+		p.format = conf->peers[i].format;
 		if (helper_send(h, MSG_CONF_PEER, &p, sizeof(p), -1) == -1)
 			goto fail;
 	}
+	if (h->usekeys && helper_send_keys(h, &h->keys) == -1)
+		goto fail;
+	/* SCM_RIGHTS gives the worker its own reference; ours stays. */
 	memset(&m, 0, sizeof(m));
 	m.port = conf->mesh_port;
 	if (helper_send(h, MSG_MESH_FD, &m, sizeof(m), h->meshfd) == -1)
 		goto fail;
-	close(h->meshfd);
-	h->meshfd = -1;
 	if (helper_send(h, MSG_CONF_END, NULL, 0, -1) == -1)
 		goto fail;
 	h->configured = 1;
 	return;
 fail:
 	helper_die(h, "cannot configure the worker");
+}
+
+/*
+ * SIGHUP: re-read the key file and hand the worker the new keyring. The
+ * helper runs as the service user by now, so this works only if the file
+ * is readable by that user; otherwise the worker keeps the keys it has.
+ */
+static void
+helper_reload(struct helper *h)
+{
+	const struct config	*conf = h->conf;
+	struct keyfile		 kf;
+	char			 err[512], ids[16];
+	int			 saved;
+
+	if (!h->usekeys) {
+		log_warnx("SIGHUP: no mesh keys in use, nothing to reload;"
+		    " restart snowrelayd to apply a new configuration");
+		return;
+	}
+	memset(&kf, 0, sizeof(kf));
+	if (keyfile_read(conf->mesh_key_file, &kf, err, sizeof(err)) == -1) {
+		saved = errno;
+		keyfile_clear(&kf);
+		if (saved == EACCES)
+			log_errx("SIGHUP: cannot reload the mesh keys: %s: the"
+			    " key file must be readable by user %s (e.g. owned"
+			    " by it, mode 0400, in a directory it may enter) to"
+			    " reload keys without a restart; keeping the"
+			    " current keys", err, conf->user);
+		else
+			log_errx("SIGHUP: cannot reload the mesh keys: %s;"
+			    " keeping the current keys", err);
+		return;
+	}
+	helper_key_ids(&kf, ids, sizeof(ids));
+	if (helper_send_keys(h, &kf) == -1)
+		return;
+	log_info("mesh keys reloaded (ids %s)", ids);
 }
 
 /* Log a worker line: untrusted, so level clamped and bytes escaped. */
@@ -350,14 +419,14 @@ helper_exit(struct helper *h, int code)
 	int		 status, eof = 0;
 
 	sigemptyset(&none);
-	while (!helper_reap(h, &status, WNOHANG)) {
+	while (!spawn_reap(&h->worker, &status, WNOHANG)) {
 		if (!helper_left(&ts, deadline)) {
 			log_warnx("worker did not exit within %d ms: killing"
 			    " it", HELPER_EXIT_MS);
 			if (kill(h->worker, SIGKILL) == -1 && errno != ESRCH)
 				fatal("kill worker %ld", (long)h->worker);
 			h->killed = 1;
-			(void)helper_reap(h, &status, 0);
+			(void)spawn_reap(&h->worker, &status, 0);
 			eof = 1;	/* the channel would say ECONNRESET */
 			break;
 		}
@@ -371,7 +440,7 @@ helper_exit(struct helper *h, int code)
 	/* Lines queued before it exited. */
 	if (!eof)
 		(void)helper_dispatch(h, HELPER_DRAIN);
-	helper_report(status, code == 0 && (status == 0 || h->killed) ?
+	spawn_report(status, code == 0 && (status == 0 || h->killed) ?
 	    LOG_INFO : LOG_ERR);
 	if (code == 0)
 		log_info("exiting");
@@ -418,66 +487,14 @@ helper_loop(struct helper *h)
 		}
 		if (helper_took(SIGUSR1) && h->ready)
 			(void)helper_send(h, MSG_DUMP_COUNTERS, NULL, 0, -1);
-		if (helper_took(SIGHUP))
-			log_warnx("SIGHUP: reloading is not supported;"
-			    " restart snowrelayd to apply a new configuration");
+		/* Before READY, keys would break the config sequence: wait. */
+		if (h->ready && helper_took(SIGHUP))
+			helper_reload(h);
 		if (pfd.revents != 0 && helper_dispatch(h, HELPER_BATCH) == 0) {
 			log_errx("channel to the worker closed");
 			helper_exit(h, 1);
 		}
 	}
-}
-
-/* Worker side of the fork: fd 3 is the channel, nothing else survives. */
-static void __attribute__((noreturn))
-helper_child(struct helper *h, int fd, const sigset_t *oldmask)
-{
-	const struct config	*conf = h->conf;
-	char			*argv[] = { (char *)SNOWRELAYD_NAME,
-				    (char *)"-W", (char *)conf->user,
-				    (char *)conf->chroot,
-				    (char *)(conf->foreground ? "1" : "0"),
-				    NULL };
-	char			*envp[] = { NULL };
-	int			 null;
-
-	/* dup2 onto itself would keep FD_CLOEXEC. */
-	if (fd == CHANNEL_FD ? fcntl(fd, F_SETFD, 0) == -1 :
-	    dup2(fd, CHANNEL_FD) == -1)
-		goto fail;
-	/* -d: the worker's early errors go to the same stderr. */
-	if ((null = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1 ||
-	    dup2(null, STDIN_FILENO) == -1 || dup2(null, STDOUT_FILENO) == -1 ||
-	    (!conf->foreground && dup2(null, STDERR_FILENO) == -1))
-		goto fail;
-	if (close_range(CHANNEL_FD + 1, ~0U, 0) == -1 ||
-	    sigprocmask(SIG_SETMASK, oldmask, NULL) == -1)
-		goto fail;
-	signal(SIGPIPE, SIG_DFL);
-	execve(h->exe, argv, envp);
-fail:
-	log_warn("worker: cannot start %s", h->exe);
-	_exit(127);
-}
-
-/* socketpair, fork, exec "snowrelayd -W USER CHROOT FG". */
-static void
-helper_spawn(struct helper *h, const sigset_t *oldmask)
-{
-	int	 sv[2];
-
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
-		fatal("socketpair");
-	/* Our end only: a stuck worker must not wedge the helper. */
-	if (fcntl(sv[0], F_SETFL, O_NONBLOCK) == -1)
-		fatal("fcntl O_NONBLOCK");
-	fflush(NULL);
-	if ((h->worker = fork()) == -1)
-		fatal("fork");
-	if (h->worker == 0)
-		helper_child(h, sv[1], oldmask);
-	close(sv[1]);
-	h->chan = sv[0];
 }
 
 /* Open every socket the worker needs, as root (SO_RCVBUFFORCE). */
@@ -488,7 +505,7 @@ helper_open(struct helper *h)
 	struct msg_conf_slot	*s;
 	char			 err[512];
 	char			 a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
-	size_t			 i;
+	size_t			 i, j;
 
 	for (i = 0; i < conf->nifaces; i++) {
 		s = &h->slots[i];
@@ -506,9 +523,34 @@ helper_open(struct helper *h)
 			log_warnx("interface %s has no IPv4 address: frames"
 			    " from the mesh go to 255.255.255.255", s->ifname);
 	}
-	if ((h->meshfd = rawsock_open_mesh(conf->mesh_port, err,
-	    sizeof(err))) == -1)
+	/* The kernel drops mesh datagrams from anyone else. */
+	for (i = 0; i < conf->npeers; i++) {
+		for (j = 0; j < h->npeeraddrs; j++)
+			if (h->peeraddrs[j] == conf->peers[i].addr)
+				break;
+		if (j == h->npeeraddrs)
+			h->peeraddrs[h->npeeraddrs++] = conf->peers[i].addr;
+	}
+	if ((h->meshfd = rawsock_open_mesh(conf->mesh_port, h->peeraddrs,
+	    h->npeeraddrs, err, sizeof(err))) == -1)
 		helper_die(h, "%s", err);
+}
+
+/* Read the mesh keys as root, before the worker exists; exit 1 on error. */
+static void
+helper_read_keys(struct helper *h)
+{
+	const struct config	*conf = h->conf;
+	char			 err[512];
+
+	if (conf->mesh_key_file[0] == '\0' || conf->mesh_auth == MESH_AUTH_OFF)
+		return;
+	if (keyfile_read(conf->mesh_key_file, &h->keys, err,
+	    sizeof(err)) == -1) {
+		keyfile_clear(&h->keys);
+		fatalx("mesh-key-file: %s", err);
+	}
+	h->usekeys = 1;
 }
 
 /* See helper.h. */
@@ -518,8 +560,7 @@ helper_main(const struct config *conf)
 	static struct helper	 h;
 	struct msg_hello	 hello;
 	sigset_t		 oldmask;
-	char			 err[512];
-	ssize_t			 n;
+	char			 err[512], ids[16];
 	uid_t			 uid;
 	gid_t			 gid;
 	int			 fd;
@@ -534,14 +575,11 @@ helper_main(const struct config *conf)
 	h.conf = conf;
 	h.worker = -1;
 	log_init(1, conf->log_level);
-	/* Exec exactly this binary later, not whatever PATH finds. */
-	if ((n = readlink("/proc/self/exe", h.exe, sizeof(h.exe) - 1)) == -1)
-		fatal("readlink /proc/self/exe");
-	h.exe[n] = '\0';
 	/* Before daemon(), so that the operator sees these errors. */
 	if (privdrop_lookup(conf->user, &uid, &gid, err, sizeof(err)) == -1 ||
 	    privdrop_prepare_chroot(conf->chroot, err, sizeof(err)) == -1)
 		fatalx("%s", err);
+	helper_read_keys(&h);
 	if (!conf->foreground) {
 		if (daemon(0, 0) == -1)
 			fatal("daemon");
@@ -550,9 +588,12 @@ helper_main(const struct config *conf)
 	if (conf->npeers == 0)
 		log_warnx("no --other-relays configured: captured broadcasts"
 		    " will be counted but not forwarded");
+	helper_key_ids(&h.keys, ids, sizeof(ids));
+	log_info("mesh authentication %s%s%s", config_auth_name(conf->mesh_auth),
+	    h.usekeys ? ", key ids " : "", h.usekeys ? ids : "");
 
 	helper_signals(&oldmask);
-	helper_spawn(&h, &oldmask);
+	h.worker = spawn_worker(conf, &oldmask, &h.chan);
 	helper_open(&h);
 	privdrop_helper(conf->user);
 	memset(&hello, 0, sizeof(hello));

@@ -25,6 +25,12 @@ static const struct proto_rule proto_rules[] = {
 	RULE(MSG_CONF_SLOT, TO_WORKER, sizeof(struct msg_conf_slot), 1),
 	/* Helper: one mesh peer; mesh data is accepted only from peers. */
 	RULE(MSG_CONF_PEER, TO_WORKER, sizeof(struct msg_conf_peer), 0),
+	/*
+	 * Helper: the whole mesh keyring, primary first; after the peers when
+	 * nkeys > 0, and again after MSG_READY when SIGHUP reloaded the keys.
+	 * The worker cannot read the key file: it is chrooted.
+	 */
+	RULE(MSG_CONF_KEYS, TO_WORKER, sizeof(struct msg_conf_keys), 0),
 	/* Helper: the bound UDP mesh socket; the worker cannot make one. */
 	RULE(MSG_MESH_FD, TO_WORKER, sizeof(struct msg_mesh_fd), 1),
 	/* Helper: configuration complete, the worker may start relaying. */

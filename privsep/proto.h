@@ -16,7 +16,7 @@
 #include "log.h"
 #include "snowrelayd.h"
 
-#define PROTO_VERSION	1
+#define PROTO_VERSION	2
 #define PROTO_MSG_MAX	2048	/* header + largest payload */
 
 struct msg_hdr {
@@ -36,6 +36,7 @@ enum msg_type {
 	MSG_CONF_END,			/* empty: configuration complete */
 	MSG_DUMP_COUNTERS,		/* empty: log counters (SIGUSR1) */
 	MSG_SHUTDOWN,			/* empty: log counters, exit 0 */
+	MSG_CONF_KEYS,			/* struct msg_conf_keys: at start (if nkeys) and on reload */
 
 	/* Worker -> helper. */
 	MSG_READY = 200,		/* empty: running with the config */
@@ -47,14 +48,49 @@ struct msg_hello {
 	uint32_t	 pid;
 };
 
+/* How the mesh is authenticated (--mesh-auth). */
+enum mesh_auth_mode {
+	MESH_AUTH_OFF = 0,		/* "SS" only, from configured peers */
+	MESH_AUTH_ACCEPT_BOTH,		/* native and "SS"; no downgrade once authenticated */
+	MESH_AUTH_REQUIRED,		/* native only */
+};
+
+/* What to send to a peer (--other-relays ADDR[:PORT][/ss|/native]). */
+enum peer_format {
+	PEER_FORMAT_AUTO = 0,		/* native if authenticated mesh, else "SS"; see man page */
+	PEER_FORMAT_SS,
+	PEER_FORMAT_NATIVE,
+};
+
 struct msg_conf_global {
 	uint32_t	 nslots;
 	uint32_t	 npeers;
 	uint32_t	 nports;
+	uint32_t	 nkeys;			/* 0: no MSG_CONF_KEYS; else one is sent before MESH_FD */
 	uint16_t	 ports[MAX_PORTS];	/* host order */
 	uint16_t	 mesh_port;
 	uint16_t	 pad;
 	int32_t		 log_level;		/* syslog LOG_* */
+	uint32_t	 auth_mode;		/* enum mesh_auth_mode */
+	uint32_t	 hello_interval;	/* seconds, 1..3600 */
+	uint32_t	 freshness;		/* seconds of clock skew allowed, 1..3600 */
+	uint32_t	 dedup_window_ms;	/* 1..60000 */
+	uint32_t	 rate_source;		/* pps per captured source IP, 0 = unlimited */
+	uint32_t	 burst_source;
+	uint32_t	 rate_peer;		/* pps per mesh peer, 0 = unlimited */
+	uint32_t	 burst_peer;
+	uint32_t	 rate_global;		/* pps over all frames emitted or forwarded, 0 = unlimited */
+	uint32_t	 burst_global;
+};
+
+/* The whole keyring; keys[0] is the primary (sending) key. */
+struct msg_conf_keys {
+	uint32_t	 nkeys;			/* 1..2 */
+	struct {
+		uint32_t	 id;		/* 1..255, distinct */
+		uint32_t	 len;		/* 16..64 */
+		uint8_t		 secret[64];
+	}		 keys[2];
 };
 
 struct msg_conf_slot {
@@ -72,6 +108,7 @@ struct msg_conf_peer {
 	uint32_t	 addr;			/* network order */
 	uint16_t	 port;			/* host order */
 	uint16_t	 pad;
+	uint32_t	 format;		/* enum peer_format */
 };
 
 struct msg_mesh_fd {

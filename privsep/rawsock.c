@@ -3,7 +3,8 @@
  * SPDX-License-Identifier: ISC
  *
  * Opening the sockets the worker may not open: the filtered, locked and
- * bound AF_PACKET socket of each interface, and the mesh UDP socket.
+ * bound AF_PACKET socket of each interface, and the mesh UDP socket with
+ * its peer-source filter.
  */
 #include <sys/types.h>
 #include <sys/ioctl.h>
@@ -230,11 +231,40 @@ fail:
 
 /* See rawsock.h. */
 int
-rawsock_open_mesh(uint16_t port, char *err, size_t errlen)
+rawsock_mesh_update(int fd, const uint32_t *addrs, size_t n, char *err,
+    size_t errlen)
+{
+	struct sock_filter	 prog[FILTER_MAX_INSNS];
+	struct sock_fprog	 fprog;
+	int			 len;
+
+	if ((len = filter_mesh_sources(prog, FILTER_MAX_INSNS, addrs, n)) <= 0) {
+		snprintf(err, errlen, "mesh socket: cannot build the source"
+		    " filter for %zu peer address(es)", n);
+		errno = EINVAL;
+		return -1;
+	}
+	fprog.len = (unsigned short)len;
+	fprog.filter = prog;
+	/* Not locked: the helper replaces it when the peer set changes. */
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fprog,
+	    sizeof(fprog)) == -1) {
+		snprintf(err, errlen, "mesh socket: SO_ATTACH_FILTER: %s",
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* See rawsock.h. */
+int
+rawsock_open_mesh(uint16_t port, const uint32_t *addrs, size_t n, char *err,
+    size_t errlen)
 {
 	struct sockaddr_in	 sin;
 	const char		*what;
-	int			 fd, saved;
+	char			 why[256];
+	int			 fd, saved, pmtu;
 
 	what = "socket";
 	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
@@ -247,6 +277,24 @@ rawsock_open_mesh(uint16_t port, char *err, size_t errlen)
 	what = "SO_SNDBUF";
 	if (rawsock_bufsize(fd, SO_SNDBUFFORCE, SO_SNDBUF) == -1)
 		goto fail;
+	/*
+	 * DF clear: a mesh datagram carries a whole frame (up to FRAME_MAX)
+	 * and may cross links with a smaller MTU; let routers fragment it
+	 * rather than lose the first one to path MTU discovery.
+	 */
+	what = "IP_MTU_DISCOVER";
+	pmtu = IP_PMTUDISC_DONT;
+	if (setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu,
+	    sizeof(pmtu)) == -1)
+		goto fail;
+	/* Before bind: nothing from a non-peer is ever queued. */
+	if (rawsock_mesh_update(fd, addrs, n, why, sizeof(why)) == -1) {
+		saved = errno;
+		snprintf(err, errlen, "mesh-port %u: %s", port, why);
+		close(fd);
+		errno = saved;
+		return -1;
+	}
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons(port);

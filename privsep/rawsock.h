@@ -26,7 +26,23 @@
 int	 rawsock_open_packet(const char *ifname, const uint16_t *ports, size_t nports,
 	    struct msg_conf_slot *slot, char *err, size_t errlen);
 
-/* Open the mesh UDP socket bound to 0.0.0.0:port, non-blocking. fd or -1. */
-int	 rawsock_open_mesh(uint16_t port, char *err, size_t errlen);
+/*
+ * Open the mesh UDP socket bound to 0.0.0.0:port, non-blocking, with
+ * large buffers and, before bind, the filter_mesh_sources() filter for
+ * the peer addresses addrs[0..n) (network order; n 0 drops everything),
+ * so datagrams from anyone else are dropped in the kernel. The filter is
+ * not locked: see rawsock_mesh_update(). Returns the fd or -1 with a
+ * message naming the mesh port.
+ */
+int	 rawsock_open_mesh(uint16_t port, const uint32_t *addrs, size_t n, char *err,
+	    size_t errlen);
+
+/*
+ * Replace the source filter of the mesh socket fd with one for addrs[0..n)
+ * (when the peer set changes). The helper keeps its own reference to the
+ * socket for this; the worker cannot setsockopt. 0, or -1 with a message.
+ */
+int	 rawsock_mesh_update(int fd, const uint32_t *addrs, size_t n, char *err,
+	    size_t errlen);
 
 #endif /* RAWSOCK_H */

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "proto.h"
 #include "snowrelayd.h"
 
 enum config_origin {
@@ -33,13 +34,32 @@ enum config_key {
 	KEY_LOG_LEVEL,
 	KEY_USER,
 	KEY_CHROOT,
+	KEY_MESH_KEY_FILE,
+	KEY_MESH_AUTH,
+	KEY_HELLO_INTERVAL,
+	KEY_MESH_FRESHNESS,
+	KEY_DEDUP_WINDOW,
+	KEY_RATE_SOURCE,
+	KEY_RATE_PEER,
+	KEY_RATE_GLOBAL,
 	KEY_MAX
 };
+
+#define CONFIG_RATE_MAX		10000000	/* packets per second, and burst */
+#define CONFIG_INTERVAL_MAX	3600		/* hello-interval, mesh-freshness (s) */
+#define CONFIG_DEDUP_MAX	60000		/* dedup-window (ms) */
 
 struct config_peer {
 	uint32_t	 addr;		/* IPv4, network byte order */
 	uint16_t	 port;		/* host order; mesh_port if not given */
 	int		 port_given;	/* 1 if "ADDR:PORT" named the port */
+	enum peer_format format;	/* "/ss", "/native", or auto */
+};
+
+/* A token bucket: "PPS[/BURST]"; pps 0 is unlimited (burst then 0). */
+struct config_rate {
+	uint32_t	 pps;
+	uint32_t	 burst;		/* 2 * pps unless given */
 };
 
 struct config {
@@ -53,6 +73,14 @@ struct config {
 	int			 log_level;		/* syslog LOG_* */
 	char			 user[64];
 	char			 chroot[PATH_MAX];
+	char			 mesh_key_file[PATH_MAX];	/* "" if none */
+	enum mesh_auth_mode	 mesh_auth;	/* default: REQUIRED with a key file */
+	uint32_t		 hello_interval;	/* seconds */
+	uint32_t		 mesh_freshness;	/* seconds */
+	uint32_t		 dedup_window;		/* milliseconds */
+	struct config_rate	 rate_source;	/* per captured source IP */
+	struct config_rate	 rate_peer;	/* per peer, mesh receive */
+	struct config_rate	 rate_global;	/* forwarded + emitted */
 	char			 file[PATH_MAX];	/* config file used, or "" */
 	int			 foreground;		/* -d */
 	int			 check_only;		/* -n */
@@ -77,18 +105,27 @@ int	 config_load(struct config *conf, int argc, char *argv[], char *const envp[]
 	    char *err, size_t errlen);
 
 /*
- * Check what needs the running system: interfaces exist. 0 or -1 + err.
- * Also warns (log_warnx) that SERVICENAME discovery is not supported yet.
+ * Check what needs the running system: interfaces exist, and the mesh key
+ * file (if mesh-auth uses it) can be read with keyfile_read(); the keys are
+ * cleared again. 0 or -1 + err. Also warns (log_warnx) that SERVICENAME
+ * discovery is not supported yet, and that a key file is ignored with
+ * mesh-auth off.
  */
 int	 config_check_system(const struct config *conf, char *err, size_t errlen);
 
 /* Print every effective setting and where it came from (for -n). */
 void	 config_print(const struct config *conf, FILE *fp);
 
-/* The usage text; identical to the man page SYNOPSIS. */
+/*
+ * The usage text: the synopsis, wrapped as the man page SYNOPSIS is (the
+ * same words), then one line per option.
+ */
 void	 config_usage(FILE *fp);
 
 const char	*config_key_name(enum config_key key);
 const char	*config_origin_name(enum config_origin origin);
+/* "off", "accept-both", "required"; "ss", "native", "auto". */
+const char	*config_auth_name(enum mesh_auth_mode mode);
+const char	*config_format_name(enum peer_format format);
 
 #endif /* CONFIG_H */

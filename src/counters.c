@@ -123,6 +123,10 @@ counters_log(const struct counters *c)
 	for (i = FRAME_OK + 1; i < FRAME_NERR; i++)
 		line_add(&l, frame_err_name((enum frame_err)i),
 		    c->cap_drops[i]);
+	line_add(&l, "relay_mac", c->cap_relay_mac);
+	line_add(&l, "duplicate", c->cap_duplicate);
+	line_add(&l, "rate_source", c->cap_rate_source);
+	line_add(&l, "rate_global", c->cap_rate_global);
 	line_flush(&l);
 
 	line_start(&l, "drops mesh");
@@ -133,6 +137,12 @@ counters_log(const struct counters *c)
 	for (i = FRAME_OK + 1; i < FRAME_NERR; i++)
 		line_add(&l, frame_err_name((enum frame_err)i),
 		    c->mesh_frame_drops[i]);
+	line_add(&l, "stale", c->mesh_stale);
+	line_add(&l, "replay", c->mesh_replay);
+	line_add(&l, "ss_refused", c->mesh_ss_refused);
+	line_add(&l, "duplicate", c->mesh_duplicate);
+	line_add(&l, "rate_peer", c->mesh_rate_peer);
+	line_add(&l, "rate_global", c->mesh_rate_global);
 	line_flush(&l);
 }
 
@@ -144,6 +154,7 @@ counters_log_iface(const char *name, const struct iface_counters *ic)
 	    ic->emitted, ic->truncated, ic->emit_errors);
 }
 
+/* format= is what p is sent now (an auto peer in accept-both can change). */
 void
 counters_log_peer(const struct peer *p)
 {
@@ -151,8 +162,10 @@ counters_log_peer(const struct peer *p)
 	char		 buf[16];
 
 	log_info("peer %u.%u.%u.%u:%u: tx=%" PRIu64 " tx_errors=%" PRIu64
-	    " rx=%" PRIu64 " rx_dropped=%" PRIu64 " last_error=%s",
-	    a[0], a[1], a[2], a[3], p->port, p->tx, p->tx_errors, p->rx,
-	    p->rx_dropped,
-	    counters_errno_name(p->last_errno, buf, sizeof(buf)));
+	    " rx=%" PRIu64 " rx_dropped=%" PRIu64 " last_error=%s state=%s"
+	    " format=%s auth=%s hellos=%" PRIu64, a[0], a[1], a[2], a[3],
+	    p->port, p->tx, p->tx_errors, p->rx, p->rx_dropped,
+	    counters_errno_name(p->last_errno, buf, sizeof(buf)),
+	    peer_state_name(p->state), p->native ? "native" : "ss",
+	    p->authenticated ? "yes" : "no", p->hellos);
 }

@@ -29,11 +29,21 @@ struct counters {
 
 	uint64_t	 cap_truncated;	/* captured frames larger than FRAME_MAX */
 	uint64_t	 cap_drops[FRAME_NERR];	/* captured frames refused, by reason */
+	uint64_t	 cap_relay_mac;	/* sent by a relay of the mesh (its HELLO MACs) */
+	uint64_t	 cap_duplicate;	/* seen within the dedup window */
+	uint64_t	 cap_rate_source; /* over the per-source-IP rate */
+	uint64_t	 cap_rate_global; /* over the global rate */
 
 	uint64_t	 mesh_not_peer;	/* datagrams from an address not a peer */
 	uint64_t	 mesh_truncated; /* datagrams larger than the buffer */
-	uint64_t	 mesh_drops[MESH_NERR];	/* bad SS encapsulation, by reason */
+	uint64_t	 mesh_drops[MESH_NERR];	/* bad encapsulation or tag, by reason */
 	uint64_t	 mesh_frame_drops[FRAME_NERR]; /* inner frame refused */
+	uint64_t	 mesh_stale;	/* timestamp outside the freshness window */
+	uint64_t	 mesh_replay;	/* sequence number seen or too old */
+	uint64_t	 mesh_ss_refused; /* "SS" when required or after authentication */
+	uint64_t	 mesh_duplicate; /* frame seen within the dedup window */
+	uint64_t	 mesh_rate_peer; /* over the per-peer rate */
+	uint64_t	 mesh_rate_global; /* over the global rate */
 
 	uint64_t	 mesh_rx_errors; /* recvmmsg errors (ICMP reports); not dumped */
 };

@@ -2,9 +2,13 @@
  * Copyright (c) 2026 The snowrelay authors
  * SPDX-License-Identifier: ISC
  *
- * Classic BPF capture filter for the AF_PACKET sockets: IPv4 UDP broadcasts
- * to the relayed ports, unfragmented, passed whole. Pure: fills an array.
+ * Classic BPF programs the helper attaches: the capture filter for the
+ * AF_PACKET sockets (IPv4 UDP broadcasts to the relayed ports,
+ * unfragmented, passed whole) and the peer source filter for the mesh
+ * socket. Pure: fills an array.
  */
+
+#include <arpa/inet.h>
 
 #include <errno.h>
 #include <stddef.h>
@@ -19,6 +23,7 @@
 #define OFF_IP_FRAG	(OFF_IP + 6)
 #define OFF_IP_PROTO	(OFF_IP + 9)
 #define OFF_UDP_DPORT	2		/* from the UDP header */
+#define OFF_IP_SRC	12		/* from the IPv4 header */
 
 /* Fixed instructions before the port comparisons. */
 #define PROLOGUE	12
@@ -100,6 +105,46 @@ filter_capture(struct sock_filter *prog, size_t max, const uint16_t *ports,
 	for (k = 0; k < nports; k++, i++)
 		prog[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, ports[k], jmp(i, acc),
 		    k + 1 < nports ? 0 : jmp(i, rej));
+	prog[i++] = stmt(BPF_RET | BPF_K, ACCEPT_ALL);
+	prog[i++] = stmt(BPF_RET | BPF_K, 0);
+	return (int)i;
+}
+
+/*
+ * Source filter for the mesh UDP socket. On a UDP socket the program sees
+ * the datagram from its UDP header on; SKF_NET_OFF reaches back to the
+ * IPv4 header. A BPF load is big-endian, so each address (network order)
+ * is compared as ntohl() of it. Returns the instruction count or -1.
+ */
+int
+filter_mesh_sources(struct sock_filter *prog, size_t max,
+    const uint32_t *addrs, size_t naddrs)
+{
+	size_t	 n, acc, rej, i, k;
+
+	if (prog == NULL || (addrs == NULL && naddrs > 0) ||
+	    naddrs > FILTER_MAX_INSNS) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* No peers: one instruction that drops everything. */
+	n = naddrs == 0 ? 1 : 1 + naddrs + 2;
+	if (n > max) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (naddrs == 0) {
+		prog[0] = stmt(BPF_RET | BPF_K, 0);
+		return 1;
+	}
+	acc = n - 2;
+	rej = n - 1;
+	i = 0;
+	prog[i++] = stmt(BPF_LD | BPF_W | BPF_ABS,
+	    (__u32)(SKF_NET_OFF + OFF_IP_SRC));
+	for (k = 0; k < naddrs; k++, i++)
+		prog[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, ntohl(addrs[k]),
+		    jmp(i, acc), k + 1 < naddrs ? 0 : jmp(i, rej));
 	prog[i++] = stmt(BPF_RET | BPF_K, ACCEPT_ALL);
 	prog[i++] = stmt(BPF_RET | BPF_K, 0);
 	return (int)i;

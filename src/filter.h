@@ -12,7 +12,9 @@
 #include <stdint.h>
 #include <linux/filter.h>
 
-#define FILTER_MAX_INSNS	64
+#include "snowrelayd.h"
+
+#define FILTER_MAX_INSNS	(MAX_PEERS + 32)
 
 /*
  * Capture filter for an AF_PACKET SOCK_RAW socket: accept a frame only if
@@ -24,5 +26,14 @@
  */
 int	 filter_capture(struct sock_filter *prog, size_t max, const uint16_t *ports,
 	    size_t nports);
+
+/*
+ * Source filter for the mesh UDP socket: accept a datagram only if its IPv4
+ * source address (SKF_NET_OFF + 12) is one of addrs[0..naddrs) (network
+ * byte order), so a flood from an outsider is dropped in the kernel. With
+ * naddrs 0 every datagram is dropped. Returns the instruction count or -1.
+ */
+int	 filter_mesh_sources(struct sock_filter *prog, size_t max, const uint32_t *addrs,
+	    size_t naddrs);
 
 #endif /* FILTER_H */

@@ -2,8 +2,9 @@
  * Copyright (c) 2026 The snowrelay authors
  * SPDX-License-Identifier: ISC
  *
- * The peer table: static mesh peers, their per-peer counters and last
- * error. Pure: the current time is passed in.
+ * The peer table: static mesh peers, their counters, the format each is
+ * sent, authentication, liveness from HELLOs and the MACs relays emit
+ * with. Pure: the current time is passed in.
  */
 #ifndef PEER_H
 #define PEER_H
@@ -12,7 +13,22 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "auth.h"
+#include "mesh.h"
+#include "proto.h"
+#include "ratelimit.h"
+#include "replay.h"
 #include "snowrelayd.h"
+
+/* HELLOs a peer may miss before it is marked down. */
+#define PEER_HELLO_MISSES	3
+
+/* Liveness, from the HELLOs a peer sends ("SS" peers stay unknown). */
+enum peer_state {
+	PEER_UNKNOWN = 0,	/* no HELLO received yet */
+	PEER_UP,
+	PEER_DOWN,		/* PEER_HELLO_MISSES intervals without one */
+};
 
 struct peer {
 	uint32_t	 addr;		/* network byte order */
@@ -23,15 +39,40 @@ struct peer {
 	uint64_t	 rx_dropped;	/* datagrams from it that failed validation */
 	int		 last_errno;	/* 0 if the last send worked */
 	time_t		 last_error;	/* when last_errno was set */
+
+	enum peer_format format;	/* configured: auto, ss or native */
+	int		 native;	/* data goes to it in the native format */
+	int		 hello;		/* HELLOs go to it */
+	int		 authenticated;	/* sent one good native datagram; sticky */
+	enum peer_state	 state;
+	uint64_t	 last_hello_ms;	/* monotonic; 0: never */
+	uint32_t	 interval;	/* its advertised HELLO interval, s */
+	uint32_t	 relay_id;	/* of its last authenticated datagram */
+	int		 has_relay_id;
+	char		 version[17];	/* from its HELLO, NUL-terminated */
+	struct replay	 replay;	/* its sequence numbers seen */
+	uint8_t		 nmacs;		/* MACs it emits with, from its HELLO */
+	uint8_t		 macs[MAX_IFACES][6];
+	uint8_t		 nkeys;		/* key ids it accepts, from its HELLO */
+	uint8_t		 key_ids[AUTH_MAX_KEYS];
+	struct tbucket	 bucket;	/* mesh receive rate limit */
+	uint64_t	 hellos;	/* HELLOs received from it */
 };
 
 struct peer_table {
 	struct peer	 peers[MAX_PEERS];
 	size_t		 npeers;
+	/* Every MAC some peer's HELLO advertised: capture drops these. */
+	uint8_t		 relay_macs[MAX_PEERS * MAX_IFACES][6];
+	size_t		 nrelay_macs;
 };
 
+/* Result bits of peer_hello_received. */
+#define PEER_WENT_UP	0x01	/* was unknown or down, is up now */
+#define PEER_RESTARTED	0x02	/* its relay id changed */
+
 void		 peer_table_init(struct peer_table *pt);
-/* Add a peer; -1 with errno ENOSPC (full) or EEXIST (same addr and port). */
+/* Add a peer (format auto, sent "SS"); -1 with errno ENOSPC (full) or EEXIST. */
 int		 peer_add(struct peer_table *pt, uint32_t addr, uint16_t port);
 /*
  * The first peer with this source address, or NULL. Matched on the address
@@ -40,5 +81,44 @@ int		 peer_add(struct peer_table *pt, uint32_t addr, uint16_t port);
 struct peer	*peer_find(struct peer_table *pt, uint32_t addr);
 /* Record the outcome of a send to p (err 0 = success). */
 void		 peer_sent(struct peer *p, int err, time_t now);
+/* Record the outcome of a HELLO sent to p: only errors are counted. */
+void		 peer_hello_sent(struct peer *p, int err, time_t now);
+
+/*
+ * Set what p is sent under mode: "SS" with mode off or format ss; native
+ * with format native or mode required; with auto in accept-both, "SS"
+ * until it has authenticated. HELLOs go to every peer not sent "SS" by
+ * configuration, so two snowrelay relays in accept-both find each other.
+ * -1 (EINVAL) for a combination the configuration must refuse (ss in
+ * required mode, native with mode off).
+ */
+int		 peer_set_format(struct peer *p, enum peer_format format,
+		    enum mesh_auth_mode mode);
+/*
+ * p sent a datagram whose tag verified: it is authenticated for good
+ * (no more "SS" accepted from it) and an auto peer is sent native now.
+ */
+void		 peer_authenticated(struct peer *p);
+/* Note the relay id of an authenticated datagram; 1 if it changed (restart). */
+int		 peer_relay_id(struct peer *p, uint32_t relay_id);
+/*
+ * Apply a valid HELLO from p received at now_ms: liveness, interval,
+ * version, advertised key ids and MACs (pt's relay MAC set is rebuilt if
+ * they changed). Returns PEER_WENT_UP and/or PEER_RESTARTED, or 0.
+ */
+int		 peer_hello_received(struct peer_table *pt, struct peer *p,
+		    uint64_t now_ms, uint32_t relay_id, const struct mesh_hello *h);
+/* Liveness check at now_ms; 1 if p just went down (no HELLO for 3 intervals). */
+int		 peer_tick(struct peer *p, uint64_t now_ms);
+/*
+ * The id of the key to send to p from kr: the primary if p's HELLO lists
+ * it or no HELLO came yet, else the first of ours p lists, else the
+ * primary. 0 if kr is empty.
+ */
+uint8_t		 peer_send_key_id(const struct peer *p, const struct auth_keyring *kr);
+/* 1 if some peer's HELLO advertised mac as one it emits with. */
+int		 peer_is_relay_mac(const struct peer_table *pt, const uint8_t mac[6]);
+/* "up", "down" or "unknown". */
+const char	*peer_state_name(enum peer_state state);
 
 #endif /* PEER_H */

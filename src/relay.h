@@ -2,8 +2,9 @@
  * Copyright (c) 2026 The snowrelay authors
  * SPDX-License-Identifier: ISC
  *
- * The worker's data path: capture -> validate -> mesh, and mesh -> verify
- * -> rewrite -> emit, as libevent callbacks over fds the helper opened.
+ * The worker's relay state and its capture side: capture -> validate ->
+ * limits -> mesh (meshio.c), and emission of frames from the mesh on the
+ * local slots, as libevent callbacks over fds the helper opened.
  */
 #ifndef RELAY_H
 #define RELAY_H
@@ -13,18 +14,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "auth.h"
 #include "counters.h"
+#include "dedup.h"
+#include "frame.h"
 #include "log.h"
 #include "peer.h"
+#include "proto.h"
+#include "ratelimit.h"
 #include "snowrelayd.h"
 
 #define RELAY_BATCH	32	/* messages per recvmmsg/sendmmsg */
 #define RELAY_DRAIN	4	/* batches per wake-up, for fairness */
+#define RELAY_DEDUP_SETS	4096	/* x DEDUP_WAYS frames remembered */
+#define RELAY_SOURCE_SETS	1024	/* x RLTABLE_WAYS source buckets */
+#define RELAY_PRIO_CAPTURE	0	/* before the mesh: see relay_start */
+#define RELAY_PRIO_CONTROL	0	/* channel, timers: a flood never starves them */
+#define RELAY_PRIO_MESH		1
+#define RELAY_NPRIO		2
 
 struct event;
 struct event_base;
 struct relay;
 struct relay_bufs;
+struct meshio_bufs;
 
 /* One target interface: its AF_PACKET socket and what to rewrite frames to. */
 struct relay_slot {
@@ -39,34 +52,111 @@ struct relay_slot {
 	struct log_ratelimit	 rl;		/* capture/emit warnings */
 };
 
+/* The clocks a batch is handled at, read once per batch. */
+struct relay_now {
+	time_t			 sec;	/* CLOCK_MONOTONIC s: log limits, peer errors */
+	uint64_t		 ms;	/* CLOCK_MONOTONIC ms: dedup, liveness, keys */
+	uint64_t		 ns;	/* CLOCK_MONOTONIC ns: token buckets */
+	uint32_t		 wall;	/* CLOCK_REALTIME s (low 32 bits): timestamps */
+};
+
+/* A captured frame waiting to go to the mesh. */
+struct relay_fwd {
+	uint8_t			*frame;
+	size_t			 len;
+};
+
+/* A frame from the mesh waiting to be emitted. */
+struct relay_emit {
+	uint8_t			*frame;
+	struct frame_info	 info;
+};
+
+/* Mesh authentication and identity. */
+struct relay_auth {
+	enum mesh_auth_mode	 mode;
+	struct auth_keyring	 keys;		/* keys[0] sends */
+	struct auth_keyring	 old;		/* left at a reload: accepted only */
+	uint64_t		 old_until_ms;	/* when old is forgotten */
+	uint32_t		 relay_id;	/* random per start */
+	uint64_t		 seq;		/* next native sequence number */
+	uint32_t		 freshness;	/* s of timestamp skew accepted */
+	uint32_t		 hello_interval; /* s */
+};
+
+/* What MSG_CONF_GLOBAL and the worker's start decide, for relay_configure. */
+struct relay_options {
+	enum mesh_auth_mode	 mode;
+	uint32_t		 hello_interval;	/* s, 1..3600 */
+	uint32_t		 freshness;		/* s, 1..3600 */
+	uint32_t		 dedup_window_ms;	/* 1..60000 */
+	struct ratelimit_conf	 rate_source;
+	struct ratelimit_conf	 rate_peer;
+	struct ratelimit_conf	 rate_global;
+	uint32_t		 relay_id;
+	uint64_t		 seq;			/* first sequence number */
+	uint8_t			 hashkey[32];		/* dedup, then source table */
+};
+
 struct relay {
 	struct relay_slot	 slots[MAX_IFACES];
 	size_t			 nslots;
 	int			 mesh_fd;
 	struct event		*mesh_ev;
+	struct event		*hello_ev;	/* hello.c: our HELLO timer */
+	struct event		*tick_ev;	/* hello.c: liveness tick */
 	struct peer_table	 peers;
 	struct sockaddr_in	 peer_sa[MAX_PEERS];
 	uint16_t		 ports[MAX_PORTS];	/* host order */
 	size_t			 nports;
+	struct relay_auth	 auth;
+	struct dedup		 dedup;		/* both directions */
+	struct rltable		 src_rl;	/* per captured source IP */
+	struct ratelimit_conf	 rate_peer;	/* per peer on mesh receive */
+	struct ratelimit_conf	 rate_global;
+	struct tbucket		 global_bucket;	/* forwarded + emitted */
 	struct counters		 c;
 	struct log_ratelimit	 tx_rl;		/* mesh send warnings */
 	struct log_ratelimit	 rx_rl;		/* mesh receive warnings */
 	struct log_ratelimit	 drop_rl;	/* per-packet debug lines */
-	struct relay_bufs	*b;		/* preallocated batches */
+	struct relay_bufs	*b;		/* capture and emit batches */
+	struct meshio_bufs	*mb;		/* mesh batches (meshio.c) */
+	struct dedup_entry	*dedup_table;
+	struct rltable_entry	*src_table;
 };
 
-/* Allocate a relay and all its packet buffers (fatal if out of memory). */
+/* Allocate a relay and all its packet buffers and tables (fatal if out of memory). */
 struct relay	*relay_new(void);
 /* The relayed UDP destination ports; -1 with EINVAL if out of range. */
 int		 relay_set_ports(struct relay *r, const uint16_t *ports, size_t nports);
+/* Mode, intervals, limits, identity and hash keys; -1 with EINVAL if out of range. */
+int		 relay_configure(struct relay *r, const struct relay_options *o);
 /* Add the next interface slot; -1 with ENOSPC when MAX_IFACES are in use. */
 int		 relay_add_slot(struct relay *r, int fd, int ifindex, const char *ifname,
 		    const uint8_t mac[6], uint32_t bcast);
-/* Add a mesh peer; -1 with ENOSPC or EEXIST as peer_add. */
+/* Add a mesh peer (format auto); -1 with ENOSPC or EEXIST as peer_add. */
 int		 relay_add_peer(struct relay *r, uint32_t addr, uint16_t port);
-/* Register one persistent read event per slot and one for the mesh socket. */
+/* Set the format of the last peer added (after relay_configure); -1 (EINVAL). */
+int		 relay_set_peer_format(struct relay *r, enum peer_format format);
+/*
+ * Register one persistent read event per slot (priority RELAY_PRIO_CAPTURE)
+ * and the mesh event (RELAY_PRIO_MESH), so a frame captured locally is in
+ * the dedup cache before a mesh copy of it is looked at; start the HELLO
+ * timers (RELAY_PRIO_CONTROL). The base needs
+ * event_base_priority_init(base, RELAY_NPRIO).
+ */
 int		 relay_start(struct relay *r, struct event_base *base, int mesh_fd);
 /* Log every counter line: global, drops, one per interface, one per peer. */
 void		 relay_log_counters(const struct relay *r);
+
+/* Read the clocks of a batch. */
+void		 relay_clock(struct relay_now *now);
+/* 1 if a per-packet debug line may be logged now. */
+int		 relay_debug_ok(struct relay *r, time_t now);
+/* "a.b.c.d:port" of a network-order address. */
+void		 relay_addr(char *buf, size_t len, uint32_t addr, uint16_t port);
+/* Rewrite and send n frames from the mesh on every slot (split horizon). */
+void		 relay_emit_frames(struct relay *r, const struct relay_emit *em, size_t n,
+		    const struct relay_now *now);
 
 #endif /* RELAY_H */

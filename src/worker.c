@@ -6,6 +6,7 @@
  * sandbox, then take the configuration from the helper and relay.
  */
 #include <sys/types.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 
 #include <errno.h>
@@ -13,12 +14,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
 
+#include "auth.h"
 #include "channel.h"
+#include "hello.h"
 #include "log.h"
+#include "meshio.h"
 #include "privdrop.h"
 #include "proto.h"
 #include "relay.h"
@@ -32,6 +37,7 @@ enum worker_phase {
 	PHASE_GLOBAL,
 	PHASE_SLOTS,
 	PHASE_PEERS,
+	PHASE_KEYS,
 	PHASE_MESH,
 	PHASE_END,
 	PHASE_RUN,
@@ -44,6 +50,7 @@ static struct {
 	struct relay		*relay;
 	uint32_t		 nslots;
 	uint32_t		 npeers;
+	uint32_t		 nkeys;
 	int			 mesh_fd;
 	pid_t			 pid;
 	int			 in_sink;
@@ -61,6 +68,13 @@ static void	 worker_dispatch(struct channel_msg *);
 static void	 worker_conf_global(const struct channel_msg *);
 static void	 worker_conf_slot(const struct channel_msg *);
 static void	 worker_conf_peer(const struct channel_msg *);
+static void	 worker_global_check(const struct msg_conf_global *);
+static void	 worker_options(const struct msg_conf_global *,
+		    struct relay_options *);
+static void	 worker_conf_keys(struct channel_msg *,
+		    struct auth_keyring *);
+static void	 worker_reload_keys(struct channel_msg *);
+static void	 worker_run(struct channel_msg *);
 static void	 worker_log_startup(const struct relay *);
 static void	 worker_start(void);
 
@@ -169,6 +183,9 @@ worker_event_base(void)
 	/* The sandbox allows epoll only. */
 	if (strcmp(method, "epoll") != 0)
 		fatalx("event loop backend is %s, not epoll", method);
+	/* Capture before mesh (relay_start); set before any event exists. */
+	if (event_base_priority_init(base, RELAY_NPRIO) == -1)
+		fatalx("event_base_priority_init failed");
 	return base;
 }
 
@@ -200,7 +217,9 @@ worker_main(const char *user, const char *chroot_dir, int foreground)
 	w.relay = relay_new();
 	w.chan_ev = event_new(w.base, CHANNEL_FD, EV_READ | EV_PERSIST,
 	    worker_channel_cb, NULL);
-	if (w.chan_ev == NULL || event_add(w.chan_ev, NULL) == -1)
+	if (w.chan_ev == NULL ||
+	    event_priority_set(w.chan_ev, RELAY_PRIO_CONTROL) == -1 ||
+	    event_add(w.chan_ev, NULL) == -1)
 		fatalx("cannot watch the helper channel");
 	sandbox_enter();
 
@@ -271,13 +290,19 @@ worker_dispatch(struct channel_msg *msg)
 		worker_expect(msg, MSG_CONF_SLOT);
 		worker_conf_slot(msg);
 		if (w.relay->nslots == w.nslots)
-			w.phase = w.npeers > 0 ? PHASE_PEERS : PHASE_MESH;
+			w.phase = w.npeers > 0 ? PHASE_PEERS :
+			    w.nkeys > 0 ? PHASE_KEYS : PHASE_MESH;
 		break;
 	case PHASE_PEERS:
 		worker_expect(msg, MSG_CONF_PEER);
 		worker_conf_peer(msg);
 		if (w.relay->peers.npeers == w.npeers)
-			w.phase = PHASE_MESH;
+			w.phase = w.nkeys > 0 ? PHASE_KEYS : PHASE_MESH;
+		break;
+	case PHASE_KEYS:
+		worker_expect(msg, MSG_CONF_KEYS);
+		worker_reload_keys(msg);
+		w.phase = PHASE_MESH;
 		break;
 	case PHASE_MESH:
 		worker_expect(msg, MSG_MESH_FD);
@@ -295,13 +320,23 @@ worker_dispatch(struct channel_msg *msg)
 		w.phase = PHASE_RUN;
 		break;
 	case PHASE_RUN:
-		if (msg->hdr.type == MSG_DUMP_COUNTERS) {
-			relay_log_counters(w.relay);
-			break;
-		}
-		if (msg->hdr.type != MSG_SHUTDOWN)
-			fatalx("channel: %s received after the configuration",
-			    proto_type_name(msg->hdr.type));
+		worker_run(msg);
+		break;
+	}
+}
+
+/* A message while relaying: counters, a key reload or the end. */
+static void
+worker_run(struct channel_msg *msg)
+{
+	switch (msg->hdr.type) {
+	case MSG_DUMP_COUNTERS:
+		relay_log_counters(w.relay);
+		break;
+	case MSG_CONF_KEYS:
+		worker_reload_keys(msg);
+		break;
+	case MSG_SHUTDOWN:
 		relay_log_counters(w.relay);
 		log_info("shutting down");
 		/*
@@ -310,36 +345,105 @@ worker_dispatch(struct channel_msg *msg)
 		 * needs ptrace and /proc, both given up in privdrop.
 		 */
 		_exit(0);
+	default:
+		fatalx("channel: %s received after the configuration",
+		    proto_type_name(msg->hdr.type));
 	}
 }
 
-/* MSG_CONF_GLOBAL: counts, ports and log level, all range-checked. */
+/* MSG_CONF_GLOBAL: counts, ports, log level, mesh and limits, range-checked. */
 static void
 worker_conf_global(const struct channel_msg *msg)
 {
 	struct msg_conf_global	 g;
-	uint32_t		 i;
+	struct relay_options	 o;
 
 	memcpy(&g, msg->data, sizeof(g));
-	if (g.nslots < 1 || g.nslots > MAX_IFACES)
-		fatalx("channel: MSG_CONF_GLOBAL: nslots %u not in 1..%d",
-		    g.nslots, MAX_IFACES);
-	if (g.npeers > MAX_PEERS)
-		fatalx("channel: MSG_CONF_GLOBAL: npeers %u above %d",
-		    g.npeers, MAX_PEERS);
-	if (g.nports < 1 || g.nports > MAX_PORTS)
-		fatalx("channel: MSG_CONF_GLOBAL: nports %u not in 1..%d",
-		    g.nports, MAX_PORTS);
-	for (i = 0; i < g.nports; i++)
-		if (g.ports[i] == 0)
-			fatalx("channel: MSG_CONF_GLOBAL: port %u is 0", i);
-	if (g.log_level < LOG_EMERG || g.log_level > LOG_DEBUG)
-		fatalx("channel: MSG_CONF_GLOBAL: log level %d", g.log_level);
+	worker_global_check(&g);
 	if (relay_set_ports(w.relay, g.ports, g.nports) == -1)
 		fatalx("channel: MSG_CONF_GLOBAL: bad ports");
+	worker_options(&g, &o);
+	if (relay_configure(w.relay, &o) == -1)
+		fatal("channel: MSG_CONF_GLOBAL: relay settings");
+	explicit_bzero(&o, sizeof(o));
 	w.nslots = g.nslots;
 	w.npeers = g.npeers;
+	w.nkeys = g.nkeys;
 	log_setlevel(g.log_level);
+}
+
+/* Fatal unless every field of g is in range and consistent. */
+static void
+worker_global_check(const struct msg_conf_global *g)
+{
+	uint32_t	 i;
+
+	if (g->nslots < 1 || g->nslots > MAX_IFACES)
+		fatalx("channel: MSG_CONF_GLOBAL: nslots %u not in 1..%d",
+		    g->nslots, MAX_IFACES);
+	if (g->npeers > MAX_PEERS)
+		fatalx("channel: MSG_CONF_GLOBAL: npeers %u above %d",
+		    g->npeers, MAX_PEERS);
+	if (g->nports < 1 || g->nports > MAX_PORTS)
+		fatalx("channel: MSG_CONF_GLOBAL: nports %u not in 1..%d",
+		    g->nports, MAX_PORTS);
+	for (i = 0; i < g->nports; i++)
+		if (g->ports[i] == 0)
+			fatalx("channel: MSG_CONF_GLOBAL: port %u is 0", i);
+	if (g->log_level < LOG_EMERG || g->log_level > LOG_DEBUG)
+		fatalx("channel: MSG_CONF_GLOBAL: log level %d", g->log_level);
+	if (g->auth_mode > MESH_AUTH_REQUIRED)
+		fatalx("channel: MSG_CONF_GLOBAL: auth_mode %u", g->auth_mode);
+	if (g->nkeys > AUTH_MAX_KEYS ||
+	    (g->auth_mode != MESH_AUTH_OFF) != (g->nkeys > 0))
+		fatalx("channel: MSG_CONF_GLOBAL: nkeys %u with auth_mode %u",
+		    g->nkeys, g->auth_mode);
+	if (g->hello_interval < 1 || g->hello_interval > 3600)
+		fatalx("channel: MSG_CONF_GLOBAL: hello_interval %u not in "
+		    "1..3600", g->hello_interval);
+	if (g->freshness < 1 || g->freshness > 3600)
+		fatalx("channel: MSG_CONF_GLOBAL: freshness %u not in 1..3600",
+		    g->freshness);
+	if (g->dedup_window_ms < 1 || g->dedup_window_ms > 60000)
+		fatalx("channel: MSG_CONF_GLOBAL: dedup_window_ms %u not in "
+		    "1..60000", g->dedup_window_ms);
+	/* A limited rate needs room for at least one packet. */
+	if ((g->rate_source > 0 && g->burst_source < 1) ||
+	    (g->rate_peer > 0 && g->burst_peer < 1) ||
+	    (g->rate_global > 0 && g->burst_global < 1))
+		fatalx("channel: MSG_CONF_GLOBAL: burst 0 with a rate limit");
+}
+
+/*
+ * The relay settings from g plus what the worker makes itself: a random
+ * relay id and hash keys, and a first sequence number from the wall clock
+ * in nanoseconds, so a restarted relay starts far ahead of its last one.
+ */
+static void
+worker_options(const struct msg_conf_global *g, struct relay_options *o)
+{
+	struct timespec	 ts;
+	uint8_t		 rnd[4 + sizeof(o->hashkey)];
+
+	memset(o, 0, sizeof(*o));
+	o->mode = g->auth_mode;
+	o->hello_interval = g->hello_interval;
+	o->freshness = g->freshness;
+	o->dedup_window_ms = g->dedup_window_ms;
+	o->rate_source.rate = g->rate_source;
+	o->rate_source.burst = g->burst_source;
+	o->rate_peer.rate = g->rate_peer;
+	o->rate_peer.burst = g->burst_peer;
+	o->rate_global.rate = g->rate_global;
+	o->rate_global.burst = g->burst_global;
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		fatal("getrandom");
+	memcpy(&o->relay_id, rnd, 4);
+	memcpy(o->hashkey, rnd + 4, sizeof(o->hashkey));
+	explicit_bzero(rnd, sizeof(rnd));
+	if (clock_gettime(CLOCK_REALTIME, &ts) == -1)
+		fatal("clock_gettime");
+	o->seq = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
 /* MSG_CONF_SLOT: the next interface slot, in order, with its socket. */
@@ -366,7 +470,7 @@ worker_conf_slot(const struct channel_msg *msg)
 		fatal("channel: MSG_CONF_SLOT: slot %u", s.slot);
 }
 
-/* MSG_CONF_PEER: one mesh peer, no duplicates. */
+/* MSG_CONF_PEER: one mesh peer, no duplicates, a format the mode allows. */
 static void
 worker_conf_peer(const struct channel_msg *msg)
 {
@@ -380,6 +484,83 @@ worker_conf_peer(const struct channel_msg *msg)
 		fatalx("channel: MSG_CONF_PEER: %s peer %u.%u.%u.%u:%u",
 		    errno == EEXIST ? "duplicate" : "bad", a[0], a[1], a[2],
 		    a[3], p.port);
+	if (p.format > PEER_FORMAT_NATIVE ||
+	    relay_set_peer_format(w.relay, p.format) == -1)
+		fatalx("channel: MSG_CONF_PEER: peer %u.%u.%u.%u:%u: format %u "
+		    "with auth_mode %d", a[0], a[1], a[2], a[3], p.port,
+		    p.format, w.relay->auth.mode);
+}
+
+/*
+ * Check MSG_CONF_KEYS and build the keyring from it: 1..2 keys, ids
+ * 1..255 and distinct, 16..64 bytes each. The secrets are wiped from the
+ * message afterwards.
+ */
+static void
+worker_conf_keys(struct channel_msg *msg, struct auth_keyring *kr)
+{
+	struct msg_conf_keys	 k;
+	uint32_t		 i;
+
+	memcpy(&k, msg->data, sizeof(k));
+	explicit_bzero(msg->data, sizeof(k));
+	if (k.nkeys < 1 || k.nkeys > AUTH_MAX_KEYS)
+		fatalx("channel: MSG_CONF_KEYS: nkeys %u not in 1..%d",
+		    k.nkeys, AUTH_MAX_KEYS);
+	auth_keyring_init(kr);
+	for (i = 0; i < k.nkeys; i++) {
+		if (k.keys[i].id < 1 || k.keys[i].id > 255)
+			fatalx("channel: MSG_CONF_KEYS: key id %u not in "
+			    "1..255", k.keys[i].id);
+		if (k.keys[i].len < AUTH_KEY_MIN ||
+		    k.keys[i].len > AUTH_KEY_MAX)
+			fatalx("channel: MSG_CONF_KEYS: key %u: length %u not "
+			    "in %d..%d", k.keys[i].id, k.keys[i].len,
+			    AUTH_KEY_MIN, AUTH_KEY_MAX);
+		if (auth_keyring_add(kr, (uint8_t)k.keys[i].id,
+		    k.keys[i].secret, k.keys[i].len) == -1)
+			fatalx("channel: MSG_CONF_KEYS: key %u: %s",
+			    k.keys[i].id, errno == EEXIST ? "duplicate id" :
+			    "refused");
+	}
+	explicit_bzero(&k, sizeof(k));
+}
+
+/* MSG_CONF_KEYS, at start or on a reload: install them, tell the peers. */
+static void
+worker_reload_keys(struct channel_msg *msg)
+{
+	struct auth_keyring	 kr;
+	struct relay_auth	*a;
+	struct relay_now	 now;
+	char			 ids[16];
+
+	if (w.phase == PHASE_RUN && w.relay->auth.mode == MESH_AUTH_OFF) {
+		explicit_bzero(msg->data, sizeof(msg->data));
+		log_warnx("mesh keys received with mesh-auth off: ignored");
+		return;
+	}
+	worker_conf_keys(msg, &kr);
+	if (w.phase == PHASE_KEYS && kr.nkeys != w.nkeys)
+		fatalx("channel: MSG_CONF_KEYS: %zu keys, %u announced",
+		    kr.nkeys, w.nkeys);
+	relay_clock(&now);
+	meshio_set_keys(w.relay, &kr, now.ms);
+	explicit_bzero(&kr, sizeof(kr));
+	if (w.phase != PHASE_RUN)
+		return;
+	a = &w.relay->auth;
+	if (a->keys.nkeys > 1)
+		snprintf(ids, sizeof(ids), "%u,%u", a->keys.keys[0].id,
+		    a->keys.keys[1].id);
+	else
+		snprintf(ids, sizeof(ids), "%u", a->keys.keys[0].id);
+	log_info("mesh keys reloaded: key ids %s (%u sends); %zu old key%s "
+	    "accepted for %u s", ids, a->keys.keys[0].id, a->old.nkeys,
+	    a->old.nkeys == 1 ? "" : "s",
+	    PEER_HELLO_MISSES * a->hello_interval);
+	/* Peers learn the new key ids now, not at the next interval. */
+	hello_send(w.relay);
 }
 
 /* Log what is relayed where; warn if nothing will be forwarded. */
@@ -402,6 +583,10 @@ worker_log_startup(const struct relay *r)
 	}
 	log_info("relaying ports %s on %s to %zu peer%s", ports, ifs,
 	    r->peers.npeers, r->peers.npeers == 1 ? "" : "s");
+	log_info("relay id %08x, sequence start %llu, mesh-auth %s",
+	    r->auth.relay_id, (unsigned long long)r->auth.seq,
+	    r->auth.mode == MESH_AUTH_REQUIRED ? "required" :
+	    r->auth.mode == MESH_AUTH_ACCEPT_BOTH ? "accept-both" : "off");
 	if (r->peers.npeers == 0)
 		log_warnx("no mesh peers configured: "
 		    "nothing will be forwarded");

@@ -46,6 +46,8 @@ static const struct {
 	{ MSG_CONF_END, TO_WORKER, 0, 0, "MSG_CONF_END" },
 	{ MSG_DUMP_COUNTERS, TO_WORKER, 0, 0, "MSG_DUMP_COUNTERS" },
 	{ MSG_SHUTDOWN, TO_WORKER, 0, 0, "MSG_SHUTDOWN" },
+	{ MSG_CONF_KEYS, TO_WORKER, sizeof(struct msg_conf_keys), 0,
+	    "MSG_CONF_KEYS" },
 	{ MSG_HELLO, TO_HELPER, sizeof(struct msg_hello), 0, "MSG_HELLO" },
 	{ MSG_READY, TO_HELPER, 0, 0, "MSG_READY" },
 	{ MSG_LOG, TO_HELPER, sizeof(struct msg_log), 0, "MSG_LOG" },
@@ -191,6 +193,77 @@ START_TEST(test_table)
 	ck_assert_str_eq(proto_type_name(999), "unknown");
 	ck_assert_str_eq(proto_type_name(0), "unknown");
 	ck_assert_uint_eq(sizeof(struct msg_log), 1028);
+	/* PROTO_VERSION 2: twelve rows; the sizes both sides rely on. */
+	ck_assert_int_eq(PROTO_VERSION, 2);
+	ck_assert_uint_eq(NEXPECT, 12);
+	ck_assert_uint_eq(sizeof(struct msg_conf_keys), 4 + 2 * (4 + 4 + 64));
+	ck_assert_uint_eq(sizeof(struct msg_conf_peer), 12);
+	ck_assert_uint_eq(sizeof(struct msg_conf_global),
+	    4 * 4 + 2 * MAX_PORTS + 2 + 2 + 4 + 10 * 4);
+	ck_assert_ptr_null(proto_rule_find(MSG_CONF_KEYS, TO_HELPER));
+}
+END_TEST
+
+/* The keyring round trip: two keys, every secret byte intact, no fd. */
+START_TEST(test_conf_keys)
+{
+	struct channel_msg	 msg;
+	struct msg_conf_keys	 k, got;
+	char			 why[WHY_MAX];
+	size_t			 i;
+	int			 sv[2], p[2], before;
+
+	memset(&k, 0, sizeof(k));
+	k.nkeys = 2;
+	k.keys[0].id = 2;
+	k.keys[0].len = 32;
+	k.keys[1].id = 1;
+	k.keys[1].len = 64;
+	for (i = 0; i < sizeof(k.keys[0].secret); i++) {
+		k.keys[0].secret[i] = (uint8_t)(i < 32 ? 0xa0 + i : 0);
+		k.keys[1].secret[i] = (uint8_t)(0xff - i);
+	}
+	mkpair(sv, 0);
+	before = count_fds();
+	ck_assert_int_eq(channel_send(sv[0], MSG_CONF_KEYS, &k, sizeof(k), -1), 0);
+	ck_assert_int_eq(channel_recv(sv[1], TO_WORKER, &msg, why,
+	    sizeof(why)), 1);
+	ck_assert_uint_eq(msg.hdr.type, MSG_CONF_KEYS);
+	ck_assert_uint_eq(msg.hdr.len, sizeof(k));
+	ck_assert_int_eq(msg.fd, -1);
+	memcpy(&got, msg.data, sizeof(got));
+	ck_assert_mem_eq(&got, &k, sizeof(k));
+	ck_assert_uint_eq(got.keys[0].id, 2);
+	ck_assert_uint_eq(got.keys[1].secret[63], 0xff - 63);
+	ck_assert_int_eq(count_fds(), before);
+	/* A second one (a reload) is just another message. */
+	k.nkeys = 1;
+	ck_assert_int_eq(channel_send(sv[0], MSG_CONF_KEYS, &k, sizeof(k), -1), 0);
+	ck_assert_int_eq(channel_recv(sv[1], TO_WORKER, &msg, why,
+	    sizeof(why)), 1);
+	memcpy(&got, msg.data, sizeof(got));
+	ck_assert_uint_eq(got.nkeys, 1);
+	/* Wrong length, an fd, or the wrong direction: refused. */
+	ck_assert_int_eq(channel_send(sv[0], MSG_CONF_KEYS, &k, sizeof(k) - 1,
+	    -1), 0);
+	expect_reject(sv[1], TO_WORKER, EPROTO, "MSG_CONF_KEYS: length 147,"
+	    " expected 148");
+	ck_assert_int_eq(channel_send(sv[0], MSG_CONF_KEYS, &k, 0, -1), 0);
+	expect_reject(sv[1], TO_WORKER, EPROTO, "MSG_CONF_KEYS: length 0");
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	ck_assert_int_eq(channel_send(sv[0], MSG_CONF_KEYS, &k, sizeof(k), p[0]),
+	    0);
+	expect_reject(sv[1], TO_WORKER, EPROTO,
+	    "MSG_CONF_KEYS: unexpected file descriptor");
+	ck_assert_int_eq(channel_send(sv[0], MSG_CONF_KEYS, &k, sizeof(k), -1), 0);
+	expect_reject(sv[1], TO_HELPER, EPROTO,
+	    "(MSG_CONF_KEYS) not allowed to the helper");
+	close(p[0]);
+	close(p[1]);
+	ck_assert_int_eq(count_fds(), before);
+	explicit_bzero(&k, sizeof(k));
+	explicit_bzero(&got, sizeof(got));
+	closepair(sv);
 }
 END_TEST
 
@@ -727,6 +800,7 @@ channel_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_table);
 	tcase_add_test(tc, test_roundtrip_all);
+	tcase_add_test(tc, test_conf_keys);
 	tcase_add_test(tc, test_terminate);
 	tcase_add_test(tc, test_send_limits);
 	tcase_add_test(tc, test_reject_table);

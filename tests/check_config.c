@@ -150,10 +150,29 @@ START_TEST(test_defaults)
 	ck_assert_str_eq(c.file, empty_conf);
 	ck_assert_int_eq(c.foreground | c.check_only | c.help | c.version | c.worker, 0);
 	ck_assert_str_eq(c.servicename, "");
+	ck_assert_str_eq(c.mesh_key_file, "");
+	ck_assert_int_eq(c.mesh_auth, MESH_AUTH_OFF);
+	ck_assert_uint_eq(c.hello_interval, 2);
+	ck_assert_uint_eq(c.mesh_freshness, 30);
+	ck_assert_uint_eq(c.dedup_window, 500);
+	ck_assert_uint_eq(c.rate_source.pps, 2000);
+	ck_assert_uint_eq(c.rate_source.burst, 4000);
+	ck_assert_uint_eq(c.rate_peer.pps, 20000);
+	ck_assert_uint_eq(c.rate_peer.burst, 40000);
+	ck_assert_uint_eq(c.rate_global.pps, 100000);
+	ck_assert_uint_eq(c.rate_global.burst, 200000);
 	for (k = 0; k < KEY_MAX; k++)
 		ck_assert_int_eq(c.origin[k], ORIGIN_DEFAULT);
 	assert_printed(&c, "target-interface = eth0  # default\n");
 	assert_printed(&c, "other-relays = (none)  # default\n");
+	assert_printed(&c, "mesh-key-file = (none)  # default\n");
+	assert_printed(&c, "mesh-auth = off  # default\n");
+	assert_printed(&c, "hello-interval = 2  # default\n");
+	assert_printed(&c, "mesh-freshness = 30  # default\n");
+	assert_printed(&c, "dedup-window = 500  # default\n");
+	assert_printed(&c, "rate-source = 2000/4000  # default\n");
+	assert_printed(&c, "rate-peer = 20000/40000  # default\n");
+	assert_printed(&c, "rate-global = 100000/200000  # default\n");
 }
 END_TEST
 
@@ -179,8 +198,11 @@ START_TEST(test_cli_only)
 
 	ck_assert_int_eq(load(&c, err, sizeof(err), NULL, A("-t", "lo,eth1",
 	    "-b", "5076,5064", "-m", "7000", "--other-relays", "198.18.2.2",
-	    "198.18.3.2:7001", "-l", "debug", "-u", "nobody", "--chroot",
-	    "/var/empty", "-d", "-n"), NULL), 0);
+	    "198.18.3.2:7001/ss", "-l", "debug", "-u", "nobody", "--chroot",
+	    "/var/empty", "-d", "-n", "--mesh-key-file", "/etc/sr.key",
+	    "--mesh-auth", "accept-both", "--hello-interval", "5",
+	    "--mesh-freshness", "60", "--dedup-window", "250", "--rate-source",
+	    "100", "--rate-peer", "0", "--rate-global=3000/3500"), NULL), 0);
 	ck_assert_uint_eq(c.nifaces, 2);
 	ck_assert_str_eq(c.ifnames[0], "lo");
 	ck_assert_str_eq(c.ifnames[1], "eth1");
@@ -195,15 +217,31 @@ START_TEST(test_cli_only)
 	ck_assert_uint_eq(c.peers[1].addr, ip("198.18.3.2"));
 	ck_assert_uint_eq(c.peers[1].port, 7001);
 	ck_assert_int_eq(c.peers[1].port_given, 1);
+	ck_assert_int_eq(c.peers[0].format, PEER_FORMAT_AUTO);
+	ck_assert_int_eq(c.peers[1].format, PEER_FORMAT_SS);
 	ck_assert_int_eq(c.log_level, LOG_DEBUG);
 	ck_assert_str_eq(c.user, "nobody");
 	ck_assert_str_eq(c.chroot, "/var/empty");
 	ck_assert_int_eq(c.foreground, 1);
 	ck_assert_int_eq(c.check_only, 1);
+	ck_assert_str_eq(c.mesh_key_file, "/etc/sr.key");
+	ck_assert_int_eq(c.mesh_auth, MESH_AUTH_ACCEPT_BOTH);
+	ck_assert_uint_eq(c.hello_interval, 5);
+	ck_assert_uint_eq(c.mesh_freshness, 60);
+	ck_assert_uint_eq(c.dedup_window, 250);
+	ck_assert_uint_eq(c.rate_source.pps, 100);
+	ck_assert_uint_eq(c.rate_source.burst, 200);
+	ck_assert_uint_eq(c.rate_peer.pps, 0);
+	ck_assert_uint_eq(c.rate_peer.burst, 0);
+	ck_assert_uint_eq(c.rate_global.pps, 3000);
+	ck_assert_uint_eq(c.rate_global.burst, 3500);
 	for (k = 0; k < KEY_MAX; k++)
 		ck_assert_int_eq(c.origin[k], ORIGIN_CLI);
-	assert_printed(&c, "other-relays = 198.18.2.2:7000 198.18.3.2:7001"
+	assert_printed(&c, "other-relays = 198.18.2.2:7000 198.18.3.2:7001/ss"
 	    "  # command line\n");
+	assert_printed(&c, "mesh-auth = accept-both  # command line\n");
+	assert_printed(&c, "rate-peer = 0  # command line\n");
+	assert_printed(&c, "rate-global = 3000/3500  # command line\n");
 	assert_printed(&c, "broadcast-port = 5076,5064  # command line\n");
 }
 END_TEST
@@ -265,7 +303,7 @@ END_TEST
 START_TEST(test_file_only)
 {
 	struct config	 c;
-	char		 err[512], path[PATH_MAX], line[PATH_MAX + 64];
+	char		 err[512], path[PATH_MAX], line[PATH_MAX + 256];
 
 	write_conf(path, sizeof(path),
 	    "# snowrelayd test\n"
@@ -278,6 +316,15 @@ START_TEST(test_file_only)
 	    "log-level = critical\n"
 	    "user = nobody\n"
 	    "chroot = /var/empty\n"
+	    "mesh-key-file = /etc/snowrelayd.key\n"
+	    "mesh-auth = required\n"
+	    "hello-interval = 3600\n"
+	    "mesh-freshness = 1\n"
+	    "dedup-window = 60000\n"
+	    "rate-source = 10000000/10000000\n"
+	    "rate-peer = 1/1\n"
+	    "other-relays = 198.18.6.2/native\n"
+	    "rate-global = 0\n"
 	    "# last line without a newline\n"
 	    "mesh-port = 7301");
 	ck_assert_msg(load(&c, err, sizeof(err), path, NOARGS, NULL) == 0, "%s", err);
@@ -287,8 +334,20 @@ START_TEST(test_file_only)
 	ck_assert_uint_eq(c.nports, 2);
 	ck_assert_uint_eq(c.ports[1], 5064);
 	ck_assert_uint_eq(c.mesh_port, 7301);
-	ck_assert_int_eq(c.origin_line[KEY_MESH_PORT], 12);
-	ck_assert_uint_eq(c.npeers, 4);
+	ck_assert_int_eq(c.origin_line[KEY_MESH_PORT], 21);
+	ck_assert_uint_eq(c.npeers, 5);
+	ck_assert_int_eq(c.peers[4].format, PEER_FORMAT_NATIVE);
+	ck_assert_int_eq(c.peers[3].format, PEER_FORMAT_AUTO);
+	ck_assert_str_eq(c.mesh_key_file, "/etc/snowrelayd.key");
+	ck_assert_int_eq(c.mesh_auth, MESH_AUTH_REQUIRED);
+	ck_assert_uint_eq(c.hello_interval, 3600);
+	ck_assert_uint_eq(c.mesh_freshness, 1);
+	ck_assert_uint_eq(c.dedup_window, 60000);
+	ck_assert_uint_eq(c.rate_source.pps, 10000000);
+	ck_assert_uint_eq(c.rate_source.burst, 10000000);
+	ck_assert_uint_eq(c.rate_peer.pps, 1);
+	ck_assert_uint_eq(c.rate_peer.burst, 1);
+	ck_assert_uint_eq(c.rate_global.pps, 0);
 	ck_assert_uint_eq(c.peers[0].port, 7301);	/* the final mesh port */
 	ck_assert_uint_eq(c.peers[3].addr, ip("198.18.5.2"));
 	ck_assert_uint_eq(c.peers[3].port, 7002);
@@ -298,8 +357,16 @@ START_TEST(test_file_only)
 	for (int k = 0; k < KEY_MAX; k++)
 		ck_assert_int_eq(c.origin[k], ORIGIN_FILE);
 	ck_assert_int_eq(c.origin_line[KEY_TARGET_INTERFACE], 3);
-	ck_assert_int_eq(c.origin_line[KEY_OTHER_RELAYS], 7);
+	ck_assert_int_eq(c.origin_line[KEY_OTHER_RELAYS], 18);
+	ck_assert_int_eq(c.origin_line[KEY_RATE_GLOBAL], 19);
 	snprintf(line, sizeof(line), "log-level = critical  # file %s:8\n", path);
+	assert_printed(&c, line);
+	snprintf(line, sizeof(line), "other-relays = 198.18.2.2:7301 198.18.3.2:7001"
+	    " 198.18.4.2:7301 198.18.5.2:7002 198.18.6.2:7301/native  # file"
+	    " %s:18\n", path);
+	assert_printed(&c, line);
+	snprintf(line, sizeof(line), "mesh-key-file = /etc/snowrelayd.key  # file"
+	    " %s:11\n", path);
 	assert_printed(&c, line);
 	snprintf(line, sizeof(line), "# configuration file: %s\n", path);
 	assert_printed(&c, line);
@@ -329,6 +396,25 @@ static const struct prec_case {
 	    { DEFAULT_USER, "daemon", NULL, "nobody" } },
 	{ KEY_CHROOT, "chroot = /var/empty", NULL, { "--chroot", "/srv/empty", NULL },
 	    { DEFAULT_CHROOT, "/var/empty", NULL, "/srv/empty" } },
+	{ KEY_MESH_KEY_FILE, "mesh-key-file = /etc/a.key", NULL,
+	    { "--mesh-key-file", "/etc/b.key", NULL },
+	    { "(none)", "/etc/a.key", NULL, "/etc/b.key" } },
+	{ KEY_MESH_AUTH, "mesh-auth = off", NULL, { "--mesh-auth=off", NULL },
+	    { "off", "off", NULL, "off" } },
+	{ KEY_HELLO_INTERVAL, "hello-interval = 10", NULL,
+	    { "--hello-interval", "1", NULL }, { "2", "10", NULL, "1" } },
+	{ KEY_MESH_FRESHNESS, "mesh-freshness = 3600", NULL,
+	    { "--mesh-freshness", "5", NULL }, { "30", "3600", NULL, "5" } },
+	{ KEY_DEDUP_WINDOW, "dedup-window = 1", NULL,
+	    { "--dedup-window", "2000", NULL }, { "500", "1", NULL, "2000" } },
+	{ KEY_RATE_SOURCE, "rate-source = 0", NULL,
+	    { "--rate-source", "10/15", NULL },
+	    { "2000/4000", "0", NULL, "10/15" } },
+	{ KEY_RATE_PEER, "rate-peer = 5", NULL, { "--rate-peer", "7/1", NULL },
+	    { "20000/40000", "5/10", NULL, "7/1" } },
+	{ KEY_RATE_GLOBAL, "rate-global = 10000000", NULL,
+	    { "--rate-global=0", NULL },
+	    { "100000/200000", "10000000/20000000", NULL, "0" } },
 };
 
 /* For each key: every combination of sources; the highest one wins. */
@@ -475,6 +561,105 @@ static const struct err_case {
 	    { "command line: broadcast-port: \"7124\": also the mesh port" } },
 	{ { NULL }, { NULL }, "Mesh-Port = 7000\n", { "%F:1: unknown key \"Mesh-Port\"" } },
 	{ { NULL }, { NULL }, "mesh-port = \001\n", { "%F:1: mesh-port: \"\\001\"" } },
+	/* The authenticated mesh. */
+	{ { "--mesh-auth", "on" }, { NULL }, NULL, { "command line: mesh-auth:"
+	    " \"on\": unknown mode (off, accept-both, required)" } },
+	{ { "--mesh-auth", "Required" }, { NULL }, NULL,
+	    { "mesh-auth: \"Required\": unknown mode" } },
+	{ { "--mesh-auth" }, { NULL }, NULL, { "option --mesh-auth needs a value" } },
+	{ { "--mesh-auth", "required" }, { NULL }, NULL,
+	    { "command line: mesh-auth: \"required\": needs a key: set"
+	    " mesh-key-file", "or use mesh-auth off" } },
+	{ { "--mesh-auth=accept-both" }, { NULL }, NULL,
+	    { "command line: mesh-auth: \"accept-both\": needs a key" } },
+	{ { NULL }, { NULL }, "\nmesh-auth = required\n",
+	    { "%F:2: mesh-auth: \"required\": needs a key: set mesh-key-file" } },
+	{ { "--mesh-key-file", "etc/snowrelayd.key" }, { NULL }, NULL,
+	    { "mesh-key-file: \"etc/snowrelayd.key\": not an absolute path" } },
+	{ { "--mesh-key-file=" }, { NULL }, NULL,
+	    { "mesh-key-file: \"\": not an absolute path" } },
+	{ { NULL }, { NULL }, "mesh-key-file = key\n",
+	    { "%F:1: mesh-key-file: \"key\": not an absolute path" } },
+	{ { "--hello-interval", "0" }, { NULL }, NULL, { "command line:"
+	    " hello-interval: \"0\": not a number of seconds from 1 to 3600" } },
+	{ { "--hello-interval", "3601" }, { NULL }, NULL,
+	    { "hello-interval: \"3601\": not a number of seconds from 1 to 3600" } },
+	{ { "--hello-interval", "-1" }, { NULL }, NULL,
+	    { "hello-interval: \"-1\": not a number" } },
+	{ { "--hello-interval", "1.5" }, { NULL }, NULL,
+	    { "hello-interval: \"1.5\": not a number" } },
+	{ { "--hello-interval=" }, { NULL }, NULL,
+	    { "hello-interval: \"\": not a number" } },
+	{ { "--mesh-freshness", "3601" }, { NULL }, NULL,
+	    { "mesh-freshness: \"3601\": not a number of seconds from 1 to 3600" } },
+	{ { "--mesh-freshness", "0" }, { NULL }, NULL,
+	    { "mesh-freshness: \"0\": not a number of seconds" } },
+	{ { "--dedup-window", "0" }, { NULL }, NULL, { "dedup-window: \"0\": not"
+	    " a number of milliseconds from 1 to 60000" } },
+	{ { "--dedup-window", "60001" }, { NULL }, NULL,
+	    { "dedup-window: \"60001\": not a number of milliseconds" } },
+	{ { NULL }, { NULL }, "dedup-window = 5s\n",
+	    { "%F:1: dedup-window: \"5s\": not a number of milliseconds" } },
+	{ { "--rate-source", "x" }, { NULL }, NULL, { "command line: rate-source:"
+	    " \"x\": not PPS or PPS/BURST: PPS must be a number of packets per"
+	    " second from 0 (unlimited) to 10000000" } },
+	{ { "--rate-peer", "10000001" }, { NULL }, NULL,
+	    { "rate-peer: \"10000001\": not PPS or PPS/BURST" } },
+	{ { "--rate-peer", "+5" }, { NULL }, NULL,
+	    { "rate-peer: \"+5\": not PPS or PPS/BURST" } },
+	{ { "--rate-global", "/10" }, { NULL }, NULL,
+	    { "rate-global: \"/10\": not PPS or PPS/BURST" } },
+	{ { "--rate-global", "0/5" }, { NULL }, NULL,
+	    { "rate-global: \"0/5\": a burst needs a rate: 0 alone means"
+	    " unlimited" } },
+	{ { "--rate-global", "10/0" }, { NULL }, NULL, { "rate-global: \"10/0\":"
+	    " BURST must be a number of packets from 1 to 10000000" } },
+	{ { "--rate-global", "10/" }, { NULL }, NULL,
+	    { "rate-global: \"10/\": BURST must be" } },
+	{ { "--rate-source", "10/20/30" }, { NULL }, NULL,
+	    { "rate-source: \"10/20/30\": BURST must be" } },
+	{ { "--rate-source", "10/10000001" }, { NULL }, NULL,
+	    { "rate-source: \"10/10000001\": BURST must be" } },
+	{ { NULL }, { NULL }, "rate-peer = 1 000\n",
+	    { "%F:1: rate-peer: \"1 000\": not PPS or PPS/BURST" } },
+	{ { "--rate-source", "11111111111111111111111111111111111" }, { NULL }, NULL,
+	    { "rate-source: \"1111111111", "not PPS or PPS/BURST" } },
+	{ { "--other-relays", "198.18.0.1/foo" }, { NULL }, NULL,
+	    { "command line: other-relays: \"198.18.0.1/foo\": unknown format"
+	    " \"/foo\" (use /ss, /native, or nothing for auto)" } },
+	{ { "--other-relays", "198.18.0.1/" }, { NULL }, NULL,
+	    { "other-relays: \"198.18.0.1/\": unknown format \"/\"" } },
+	{ { "--other-relays", "198.18.0.1/SS" }, { NULL }, NULL,
+	    { "other-relays: \"198.18.0.1/SS\": unknown format \"/SS\"" } },
+	{ { "--other-relays", "198.18.0.1/ss:7124" }, { NULL }, NULL,
+	    { "other-relays: \"198.18.0.1/ss:7124\": unknown format" } },
+	{ { "--other-relays", "198.18.0.300/ss" }, { NULL }, NULL,
+	    { "other-relays: \"198.18.0.300/ss\": not an IPv4 address" } },
+	{ { "--other-relays", "198.18.0.1:0/ss" }, { NULL }, NULL,
+	    { "other-relays: \"198.18.0.1:0/ss\": bad port" } },
+	{ { "--other-relays", "198.18.0.1/native" }, { NULL }, NULL,
+	    { "command line: other-relays: \"198.18.0.1:7124/native\": the"
+	    " native format needs a key: set mesh-key-file, or remove"
+	    " \"/native\"" } },
+	{ { "--mesh-key-file", "/k", "--mesh-auth", "off", "--other-relays",
+	    "198.18.0.1:7000/native" }, { NULL }, NULL,
+	    { "command line: other-relays: \"198.18.0.1:7000/native\": mesh-auth"
+	    " is off: set mesh-auth accept-both or required" } },
+	{ { "--mesh-key-file", "/k", "--other-relays", "198.18.0.1:7200/ss" },
+	    { NULL }, NULL,
+	    { "command line: other-relays: \"198.18.0.1:7200/ss\": mesh-auth is"
+	    " required (the default with mesh-key-file), which refuses the"
+	    " \"SS\" format: use mesh-auth accept-both" } },
+	{ { "--mesh-key-file", "/k", "--mesh-auth", "required", "--other-relays",
+	    "198.18.0.2", "198.18.0.1/ss" }, { NULL }, NULL,
+	    { "other-relays: \"198.18.0.1:7124/ss\": mesh-auth is required, which"
+	    " refuses the \"SS\" format" } },
+	{ { NULL }, { NULL }, "other-relays = 198.18.0.1/ss\nmesh-key-file = /k\n",
+	    { "%F:1: other-relays: \"198.18.0.1:7124/ss\": mesh-auth is"
+	    " required" } },
+	{ { "--mesh-key-file", "/k", "--mesh-auth", "accept-both", "--other-relays",
+	    "198.18.0.1/ss", "198.18.0.1:7124/native" }, { NULL }, NULL,
+	    { "other-relays: \"198.18.0.1:7124/native\": peer given twice" } },
 };
 
 START_TEST(test_errors)
@@ -662,6 +847,163 @@ START_TEST(test_peer_port)
 }
 END_TEST
 
+/* "/ss" and "/native" per peer, and the default of mesh-auth. */
+START_TEST(test_peer_format)
+{
+	struct config	 c;
+	char		 err[512], path[PATH_MAX], want[PATH_MAX + 128];
+
+	/* No key: "SS" only; "/ss" is allowed and changes nothing. */
+	ck_assert_msg(load(&c, err, sizeof(err), NULL, A("--other-relays",
+	    "198.18.0.1/ss", "198.18.0.2"), NULL) == 0, "%s", err);
+	ck_assert_int_eq(c.mesh_auth, MESH_AUTH_OFF);
+	ck_assert_int_eq(c.peers[0].format, PEER_FORMAT_SS);
+	ck_assert_int_eq(c.peers[1].format, PEER_FORMAT_AUTO);
+	ck_assert_int_eq(c.peers[0].port_given, 0);
+	ck_assert_uint_eq(c.peers[0].port, 7124);
+	assert_printed(&c, "other-relays = 198.18.0.1:7124/ss 198.18.0.2:7124"
+	    "  # command line\n");
+	/* A key file: required by default, shown as the default. */
+	ck_assert_msg(load(&c, err, sizeof(err), NULL, A("--mesh-key-file",
+	    "/etc/k", "--other-relays", "198.18.0.1/native,198.18.0.2"), NULL) == 0,
+	    "%s", err);
+	ck_assert_int_eq(c.mesh_auth, MESH_AUTH_REQUIRED);
+	ck_assert_int_eq(c.origin[KEY_MESH_AUTH], ORIGIN_DEFAULT);
+	ck_assert_int_eq(c.peers[0].format, PEER_FORMAT_NATIVE);
+	assert_printed(&c, "mesh-auth = required  # default\n");
+	assert_printed(&c, "other-relays = 198.18.0.1:7124/native 198.18.0.2:7124"
+	    "  # command line\n");
+	/* accept-both mixes all three. */
+	ck_assert_msg(load(&c, err, sizeof(err), NULL, A("--mesh-key-file=/etc/k",
+	    "--mesh-auth", "accept-both", "--other-relays", "198.18.0.1:7000/ss",
+	    "198.18.0.2/native", "198.18.0.3:7001"), NULL) == 0, "%s", err);
+	ck_assert_int_eq(c.peers[0].format, PEER_FORMAT_SS);
+	ck_assert_uint_eq(c.peers[0].port, 7000);
+	ck_assert_int_eq(c.peers[0].port_given, 1);
+	ck_assert_int_eq(c.peers[1].format, PEER_FORMAT_NATIVE);
+	ck_assert_int_eq(c.peers[2].format, PEER_FORMAT_AUTO);
+	ck_assert_uint_eq(c.peers[2].port, 7001);
+	/* A key file but mesh-auth off: "SS" everywhere, the key unused. */
+	ck_assert_msg(load(&c, err, sizeof(err), NULL, A("--mesh-key-file=/etc/k",
+	    "--mesh-auth", "off", "--other-relays", "198.18.0.1/ss", "198.18.0.2"),
+	    NULL) == 0, "%s", err);
+	ck_assert_int_eq(c.mesh_auth, MESH_AUTH_OFF);
+	/* The file's mode, overridden by the command line. */
+	write_conf(path, sizeof(path), "mesh-key-file = /etc/k\n"
+	    "other-relays = 198.18.0.1/ss\nmesh-auth = accept-both\n");
+	ck_assert_msg(load(&c, err, sizeof(err), path, NOARGS, NULL) == 0, "%s",
+	    err);
+	ck_assert_int_eq(c.mesh_auth, MESH_AUTH_ACCEPT_BOTH);
+	snprintf(want, sizeof(want), "mesh-auth = accept-both  # file %s:3\n",
+	    path);
+	assert_printed(&c, want);
+	ck_assert_int_eq(load(&c, err, sizeof(err), path, A("--mesh-auth",
+	    "required"), NULL), -1);
+	ck_assert_msg(strstr(err, "other-relays: \"198.18.0.1:7124/ss\": mesh-auth"
+	    " is required, which refuses") != NULL, "%s", err);
+	/* Peers from the command line replace the file's, formats too. */
+	ck_assert_msg(load(&c, err, sizeof(err), path, A("--mesh-auth", "required",
+	    "--other-relays", "198.18.0.1"), NULL) == 0, "%s", err);
+	ck_assert_int_eq(c.peers[0].format, PEER_FORMAT_AUTO);
+	/* The same address on two ports may have two formats. */
+	ck_assert_msg(load(&c, err, sizeof(err), path, A("--other-relays",
+	    "198.18.0.1/ss", "198.18.0.1:7125/native"), NULL) == 0, "%s", err);
+	ck_assert_uint_eq(c.npeers, 2);
+}
+END_TEST
+
+START_TEST(test_rates_and_numbers)
+{
+	struct config	 c;
+	char		 err[512];
+
+	ck_assert_msg(load(&c, err, sizeof(err), NULL, A("--rate-source", "0",
+	    "--rate-peer", "1/10000000", "--rate-global", "10000000",
+	    "--hello-interval", "3600", "--mesh-freshness", "1",
+	    "--dedup-window", "60000"), NULL) == 0, "%s", err);
+	ck_assert_uint_eq(c.rate_source.pps, 0);
+	ck_assert_uint_eq(c.rate_source.burst, 0);
+	ck_assert_uint_eq(c.rate_peer.pps, 1);
+	ck_assert_uint_eq(c.rate_peer.burst, 10000000);
+	ck_assert_uint_eq(c.rate_global.pps, 10000000);
+	ck_assert_uint_eq(c.rate_global.burst, 20000000);
+	ck_assert_uint_eq(c.hello_interval, 3600);
+	ck_assert_uint_eq(c.mesh_freshness, 1);
+	ck_assert_uint_eq(c.dedup_window, 60000);
+	assert_printed(&c, "rate-source = 0  # command line\n");
+	assert_printed(&c, "rate-peer = 1/10000000  # command line\n");
+	assert_printed(&c, "rate-global = 10000000/20000000  # command line\n");
+	/* The last one wins, and a later plain rate resets the burst. */
+	ck_assert_msg(load(&c, err, sizeof(err), NULL, A("--rate-source", "5/7",
+	    "--rate-source", "6", "--hello-interval", "9", "--hello-interval",
+	    "01"), NULL) == 0, "%s", err);
+	ck_assert_uint_eq(c.rate_source.pps, 6);
+	ck_assert_uint_eq(c.rate_source.burst, 12);
+	ck_assert_uint_eq(c.hello_interval, 1);
+	/* No environment variables for the new keys. */
+	ck_assert_msg(load(&c, err, sizeof(err), NULL, NOARGS,
+	    A("HELLO_INTERVAL=0", "MESH_AUTH=bad", "RATE_SOURCE=x")) == 0, "%s",
+	    err);
+	ck_assert_uint_eq(c.hello_interval, 2);
+}
+END_TEST
+
+/* Write a key file with this mode; its path goes to path. */
+static void
+write_key(char *path, size_t size, const char *content, mode_t mode)
+{
+	write_conf(path, size, content);
+	ck_assert_int_eq(chmod(path, mode), 0);
+}
+
+/* config_check_system reads the key file (if used) and reports problems. */
+START_TEST(test_check_key_file)
+{
+	static const char	*key = "1 000102030405060708090a0b0c0d0e0f"
+				    "101112131415161718191a1b1c1d1e1f\n";
+	struct config		 c;
+	char			 err[512], kpath[PATH_MAX], cpath[PATH_MAX];
+	char			 want[2 * PATH_MAX + 64];
+
+	write_key(kpath, sizeof(kpath), key, 0600);
+	ck_assert_int_eq(load(&c, err, sizeof(err), NULL, A("-t", "lo",
+	    "--mesh-key-file", kpath), NULL), 0);
+	ck_assert_msg(config_check_system(&c, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(chmod(kpath, 0400), 0);
+	ck_assert_msg(config_check_system(&c, err, sizeof(err)) == 0, "%s", err);
+	/* Readable by others: refused, with where it was configured. */
+	ck_assert_int_eq(chmod(kpath, 0644), 0);
+	ck_assert_int_eq(config_check_system(&c, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "command line: mesh-key-file: %s", kpath);
+	ck_assert_msg(strncmp(err, want, strlen(want)) == 0, "%s", err);
+	ck_assert_msg(strstr(err, "group or") != NULL, "%s", err);
+	/* With mesh-auth off the file is not read. */
+	ck_assert_int_eq(load(&c, err, sizeof(err), NULL, A("-t", "lo",
+	    "--mesh-key-file", kpath, "--mesh-auth", "off"), NULL), 0);
+	ck_assert_msg(config_check_system(&c, err, sizeof(err)) == 0, "%s", err);
+	/* Missing, from the file. */
+	write_conf(cpath, sizeof(cpath), "target-interface = lo\n"
+	    "mesh-key-file = /nonexistent/snowrelayd.key\n");
+	ck_assert_int_eq(load(&c, err, sizeof(err), cpath, NOARGS, NULL), 0);
+	ck_assert_int_eq(config_check_system(&c, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:2: mesh-key-file: /nonexistent/"
+	    "snowrelayd.key: No such file or directory", cpath);
+	ck_assert_str_eq(err, want);
+	/* Bad content: the parser's message, never the secret. */
+	write_key(kpath, sizeof(kpath), "1 abcd\n", 0600);
+	ck_assert_int_eq(load(&c, err, sizeof(err), NULL, A("-t", "lo",
+	    "--mesh-key-file", kpath), NULL), 0);
+	ck_assert_int_eq(config_check_system(&c, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "mesh-key-file: ") != NULL, "%s", err);
+	ck_assert_msg(strstr(err, "abcd") == NULL, "%s", err);
+	/* Interfaces are checked first. */
+	ck_assert_int_eq(load(&c, err, sizeof(err), NULL, A("-t", "nosuch0",
+	    "--mesh-key-file", kpath), NULL), 0);
+	ck_assert_int_eq(config_check_system(&c, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "no such interface") != NULL, "%s", err);
+}
+END_TEST
+
 /* Build "prefix1,prefix2,..." (or space-separated) with n items. */
 static void
 make_list(char *buf, size_t size, const char *prefix, int base, int n, char sep)
@@ -812,22 +1154,42 @@ END_TEST
 
 START_TEST(test_usage_and_names)
 {
-	char	*buf = NULL;
+	static const char	*synopsis =
+	    "usage: snowrelayd [-dhnV] [-b port[,port...]] [-f file] [-l level]"
+	    " [-m port]\n"
+	    "                  [-t interface[,interface...]] [-u user]"
+	    " [--chroot dir]\n"
+	    "                  [--dedup-window ms] [--hello-interval seconds]\n"
+	    "                  [--mesh-auth off|accept-both|required]\n"
+	    "                  [--mesh-freshness seconds] [--mesh-key-file file]\n"
+	    "                  [--rate-global pps[/burst]] [--rate-peer"
+	    " pps[/burst]]\n"
+	    "                  [--rate-source pps[/burst]]\n"
+	    "                  [--other-relays addr[:port][/ss|/native] ...]\n";
+	char	*buf = NULL, *line, *save = NULL;
 	size_t	 len = 0;
 	FILE	*fp;
+	int	 k;
 
 	fp = open_memstream(&buf, &len);
 	config_usage(fp);
 	fclose(fp);
-	ck_assert_msg(strncmp(buf, "usage: snowrelayd [-dhnV] [-b port[,port...]]"
-	    " [-f file] [-l level] [-m port] [-t interface[,interface...]]"
-	    " [-u user] [--chroot dir] [--other-relays addr[:port] ...]\n",
-	    strlen("usage: snowrelayd [-dhnV] [-b port[,port...]]"
-	    " [-f file] [-l level] [-m port] [-t interface[,interface...]]"
-	    " [-u user] [--chroot dir] [--other-relays addr[:port] ...]\n")) == 0,
-	    "%s", buf);
-	ck_assert_ptr_nonnull(strstr(buf, "\n  --other-relays addr[:port] ...\n"));
+	ck_assert_msg(strncmp(buf, synopsis, strlen(synopsis)) == 0, "%s", buf);
+	ck_assert_ptr_nonnull(strstr(buf,
+	    "\n  --other-relays addr[:port][/ss|/native] ...\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "-ll"));
+	/* Every long option is in the synopsis and has a help line. */
+	for (k = 0; k < KEY_MAX; k++) {
+		char	 opt[64];
+
+		snprintf(opt, sizeof(opt), "--%s ", config_key_name(k));
+		ck_assert_msg(strstr(buf, opt) != NULL, "%s not in usage", opt);
+	}
+	/* The usage fits in 80 columns. */
+	for (line = strtok_r(buf, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		if (strncmp(line, "  ", 2) != 0 || line[18] == '[')
+			ck_assert_msg(strlen(line) < 80, "too long: %s", line);
 	free(buf);
 	ck_assert_str_eq(config_key_name(KEY_TARGET_INTERFACE), "target-interface");
 	ck_assert_str_eq(config_key_name(KEY_BROADCAST_PORT), "broadcast-port");
@@ -836,11 +1198,25 @@ START_TEST(test_usage_and_names)
 	ck_assert_str_eq(config_key_name(KEY_LOG_LEVEL), "log-level");
 	ck_assert_str_eq(config_key_name(KEY_USER), "user");
 	ck_assert_str_eq(config_key_name(KEY_CHROOT), "chroot");
+	ck_assert_str_eq(config_key_name(KEY_MESH_KEY_FILE), "mesh-key-file");
+	ck_assert_str_eq(config_key_name(KEY_MESH_AUTH), "mesh-auth");
+	ck_assert_str_eq(config_key_name(KEY_HELLO_INTERVAL), "hello-interval");
+	ck_assert_str_eq(config_key_name(KEY_MESH_FRESHNESS), "mesh-freshness");
+	ck_assert_str_eq(config_key_name(KEY_DEDUP_WINDOW), "dedup-window");
+	ck_assert_str_eq(config_key_name(KEY_RATE_SOURCE), "rate-source");
+	ck_assert_str_eq(config_key_name(KEY_RATE_PEER), "rate-peer");
+	ck_assert_str_eq(config_key_name(KEY_RATE_GLOBAL), "rate-global");
 	ck_assert_str_eq(config_key_name(KEY_MAX), "unknown");
 	ck_assert_str_eq(config_origin_name(ORIGIN_DEFAULT), "default");
 	ck_assert_str_eq(config_origin_name(ORIGIN_FILE), "file");
 	ck_assert_str_eq(config_origin_name(ORIGIN_ENV), "environment");
 	ck_assert_str_eq(config_origin_name(ORIGIN_CLI), "command line");
+	ck_assert_str_eq(config_auth_name(MESH_AUTH_OFF), "off");
+	ck_assert_str_eq(config_auth_name(MESH_AUTH_ACCEPT_BOTH), "accept-both");
+	ck_assert_str_eq(config_auth_name(MESH_AUTH_REQUIRED), "required");
+	ck_assert_str_eq(config_format_name(PEER_FORMAT_AUTO), "auto");
+	ck_assert_str_eq(config_format_name(PEER_FORMAT_SS), "ss");
+	ck_assert_str_eq(config_format_name(PEER_FORMAT_NATIVE), "native");
 }
 END_TEST
 
@@ -866,6 +1242,9 @@ config_suite(void)
 	tcase_add_test(tc, test_comma_lists);
 	tcase_add_test(tc, test_other_relays_words);
 	tcase_add_test(tc, test_peer_port);
+	tcase_add_test(tc, test_peer_format);
+	tcase_add_test(tc, test_rates_and_numbers);
+	tcase_add_test(tc, test_check_key_file);
 	tcase_add_test(tc, test_limits);
 	tcase_add_test(tc, test_repeated);
 	tcase_add_test(tc, test_help_version);

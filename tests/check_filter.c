@@ -3,14 +3,20 @@
  * SPDX-License-Identifier: ISC
  *
  * Unit tests for src/filter.c: the generated classic BPF program is run by
- * a tiny interpreter (only the opcodes filter.c emits) over crafted frames.
+ * a tiny interpreter (only the opcodes filter.c emits) over crafted frames,
+ * and by the kernel: attached to real sockets (the mesh source filter also
+ * with traffic over loopback).
  */
 
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <check.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -80,9 +86,33 @@ bpf_check(const struct sock_filter *p, int n)
 	ck_assert_uint_eq(p[n - 1].code, BPF_RET | BPF_K);
 }
 
-/* Run the program over pkt; returns the accepted length (0 = drop). */
+/*
+ * An absolute word load as the kernel does it: k in the SKF_NET_OFF range
+ * is relative to the network header (net, netlen), if the caller models
+ * one; other negative (ancillary) offsets are not used by filter.c.
+ */
+static int
+load_abs(const uint8_t *pkt, size_t len, const uint8_t *net, size_t netlen,
+    uint32_t k, size_t size, uint32_t *v)
+{
+	if (k >= (uint32_t)SKF_NET_OFF && k < (uint32_t)SKF_AD_OFF) {
+		if (net == NULL)
+			return -1;
+		return load(net, netlen, k - (uint32_t)SKF_NET_OFF, size, v);
+	}
+	ck_assert_msg(k < (uint32_t)SKF_LL_OFF, "offset 0x%x not known to the "
+	    "test", k);
+	return load(pkt, len, k, size, v);
+}
+
+/*
+ * Run the program over pkt (what the socket sees: the frame for AF_PACKET,
+ * the UDP header on for UDP) with net the IPv4 header before it, or NULL.
+ * Returns the accepted length (0 = drop).
+ */
 static uint32_t
-bpf_run(const struct sock_filter *p, int n, const uint8_t *pkt, size_t len)
+bpf_exec(const struct sock_filter *p, int n, const uint8_t *pkt, size_t len,
+    const uint8_t *net, size_t netlen)
 {
 	uint32_t	 a = 0, x = 0, v;
 	int		 pc;
@@ -93,7 +123,7 @@ bpf_run(const struct sock_filter *p, int n, const uint8_t *pkt, size_t len)
 
 		switch (f->code) {
 		case BPF_LD | BPF_W | BPF_ABS:
-			if (load(pkt, len, f->k, 4, &a) == -1)
+			if (load_abs(pkt, len, net, netlen, f->k, 4, &a) == -1)
 				return 0;
 			break;
 		case BPF_LD | BPF_H | BPF_ABS:
@@ -128,6 +158,13 @@ bpf_run(const struct sock_filter *p, int n, const uint8_t *pkt, size_t len)
 	}
 	ck_abort_msg("program ran off its end");
 	return 0;
+}
+
+/* Run over an Ethernet frame (AF_PACKET: no network-relative loads). */
+static uint32_t
+bpf_run(const struct sock_filter *p, int n, const uint8_t *pkt, size_t len)
+{
+	return bpf_exec(p, n, pkt, len, NULL, 0);
 }
 
 /* A broadcast IPv4/UDP frame to dport with ihl and 59 bytes of payload. */
@@ -418,6 +455,286 @@ START_TEST(test_kernel_accepts)
 }
 END_TEST
 
+/* ---- the mesh source filter (UDP socket) ------------------------------- */
+
+static uint8_t	 dgram[1500];
+
+/*
+ * What a UDP socket filter sees: dgram holds an IPv4 header (ihl words)
+ * from src, then UDP to port 7124 with 20 bytes of payload; the program
+ * runs over the part from the UDP header on, SKF_NET_OFF reaches dgram.
+ */
+static uint32_t
+run_udp(const char *src, uint8_t ihl)
+{
+	size_t		 hlen = (size_t)ihl * 4, len = hlen + 8 + 20, i;
+	struct in_addr	 a;
+
+	memset(dgram, 0, sizeof(dgram));
+	dgram[0] = 0x40 | ihl;
+	put16(dgram + 2, (uint16_t)len);
+	dgram[8] = 64;
+	dgram[9] = 17;
+	ck_assert_int_eq(inet_pton(AF_INET, src, &a), 1);
+	memcpy(dgram + 12, &a, 4);
+	memcpy(dgram + 16, "\xc6\x12\x01\x02", 4);
+	for (i = 20; i < hlen; i++)
+		dgram[i] = 0x01;
+	put16(dgram + hlen, 7124);
+	put16(dgram + hlen + 2, 7124);
+	put16(dgram + hlen + 4, 28);
+	for (i = 0; i < 20; i++)
+		dgram[hlen + 8 + i] = (uint8_t)(0xc6 + i);
+	return bpf_exec(prog, nprog, dgram + hlen, len - hlen, dgram, len);
+}
+
+/* Network-order addresses of the dotted quads in s. */
+static size_t
+addrs_of(const char *const *s, size_t n, uint32_t *out)
+{
+	size_t		 i;
+	struct in_addr	 a;
+
+	for (i = 0; i < n; i++) {
+		ck_assert_int_eq(inet_pton(AF_INET, s[i], &a), 1);
+		out[i] = a.s_addr;
+	}
+	return n;
+}
+
+START_TEST(test_mesh_accept)
+{
+	static const char *const	 peers[] = {
+		"198.18.2.2", "198.18.3.2"
+	};
+	uint32_t			 addrs[2];
+
+	addrs_of(peers, 2, addrs);
+	nprog = filter_mesh_sources(prog, FILTER_MAX_INSNS, addrs, 2);
+	ck_assert_int_eq(nprog, 5);
+	ck_assert_uint_eq(run_udp("198.18.2.2", 5), 0xffffffffU);
+	ck_assert_uint_eq(run_udp("198.18.3.2", 5), 0xffffffffU);
+	ck_assert_uint_eq(run_udp("198.18.2.3", 5), 0);
+	ck_assert_uint_eq(run_udp("198.18.1.2", 5), 0);
+	ck_assert_uint_eq(run_udp("199.18.2.2", 5), 0);
+	ck_assert_uint_eq(run_udp("0.0.0.0", 5), 0);
+	ck_assert_uint_eq(run_udp("255.255.255.255", 5), 0);
+	/* The byte order is right: the reversed address is someone else. */
+	ck_assert_uint_eq(run_udp("2.2.18.198", 5), 0);
+	/* The UDP part holding the address bytes does not matter. */
+	run_udp("198.18.1.2", 5);
+	memcpy(dgram + 20 + 8, "\xc6\x12\x02\x02", 4);
+	ck_assert_uint_eq(bpf_exec(prog, nprog, dgram + 20, 28, dgram, 48), 0);
+}
+END_TEST
+
+START_TEST(test_mesh_none)
+{
+	uint32_t	 addr = htonl(0xc6120202);
+
+	/* No peers: a single "drop" (addrs may then be NULL). */
+	nprog = filter_mesh_sources(prog, FILTER_MAX_INSNS, NULL, 0);
+	ck_assert_int_eq(nprog, 1);
+	ck_assert_uint_eq(run_udp("198.18.2.2", 5), 0);
+	ck_assert_uint_eq(run_udp("127.0.0.1", 5), 0);
+	nprog = filter_mesh_sources(prog, FILTER_MAX_INSNS, &addr, 0);
+	ck_assert_int_eq(nprog, 1);
+	ck_assert_uint_eq(run_udp("198.18.2.2", 5), 0);
+}
+END_TEST
+
+START_TEST(test_mesh_ip_options)
+{
+	uint32_t	 addr = htonl(0xc6120202);
+	uint8_t		 ihl;
+
+	/* The source is found in the IP header whatever its length. */
+	nprog = filter_mesh_sources(prog, FILTER_MAX_INSNS, &addr, 1);
+	ck_assert_int_eq(nprog, 4);
+	for (ihl = 5; ihl <= 15; ihl++) {
+		ck_assert_uint_eq(run_udp("198.18.2.2", ihl), 0xffffffffU);
+		ck_assert_uint_eq(run_udp("198.18.2.1", ihl), 0);
+	}
+}
+END_TEST
+
+START_TEST(test_mesh_max_peers)
+{
+	uint32_t	 addrs[MAX_PEERS];
+	char		 ip[32];
+	size_t		 i;
+
+	for (i = 0; i < MAX_PEERS; i++)
+		addrs[i] = htonl(0xc6120000 | (uint32_t)(i + 1) << 8 | 2);
+	nprog = filter_mesh_sources(prog, FILTER_MAX_INSNS, addrs, MAX_PEERS);
+	ck_assert_int_eq(nprog, MAX_PEERS + 3);
+	for (i = 0; i < MAX_PEERS; i++) {
+		snprintf(ip, sizeof(ip), "198.18.%zu.2", i + 1);
+		ck_assert_msg(run_udp(ip, 5) == 0xffffffffU, "%s", ip);
+		snprintf(ip, sizeof(ip), "198.18.%zu.3", i + 1);
+		ck_assert_msg(run_udp(ip, 5) == 0, "%s", ip);
+	}
+	ck_assert_uint_eq(run_udp("198.18.0.2", 5), 0);
+	ck_assert_uint_eq(run_udp("198.18.65.2", 5), 0);
+}
+END_TEST
+
+START_TEST(test_mesh_bad_args)
+{
+	struct sock_filter	 small[8];
+	uint32_t		 addrs[FILTER_MAX_INSNS + 1];
+	size_t			 i;
+
+	memset(addrs, 0, sizeof(addrs));
+	errno = 0;
+	ck_assert_int_eq(filter_mesh_sources(NULL, 8, addrs, 1), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_int_eq(filter_mesh_sources(small, 8, NULL, 1), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_int_eq(filter_mesh_sources(prog, FILTER_MAX_INSNS, addrs,
+	    FILTER_MAX_INSNS + 1), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	/* Exactly enough room works; one less writes nothing. */
+	memset(small, 0xa5, sizeof(small));
+	ck_assert_int_eq(filter_mesh_sources(small, 5, addrs, 2), 5);
+	ck_assert_uint_eq(small[5].code, 0xa5a5);
+	memset(small, 0xa5, sizeof(small));
+	errno = 0;
+	ck_assert_int_eq(filter_mesh_sources(small, 4, addrs, 2), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	for (i = 0; i < 8; i++)
+		ck_assert_uint_eq(small[i].code, 0xa5a5);
+	errno = 0;
+	ck_assert_int_eq(filter_mesh_sources(small, 0, addrs, 0), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(filter_mesh_sources(small, 1, addrs, 0), 1);
+}
+END_TEST
+
+/* Attach prog to socket s; 0 or -1. */
+static int
+attach(int s)
+{
+	struct sock_fprog	 fp;
+
+	fp.len = (unsigned short)nprog;
+	fp.filter = prog;
+	return setsockopt(s, SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof(fp));
+}
+
+START_TEST(test_mesh_kernel_accepts)
+{
+	static const size_t	 counts[] = { 0, 1, 2, MAX_PEERS };
+	uint32_t		 addrs[MAX_PEERS];
+	size_t			 i;
+	int			 s;
+
+	for (i = 0; i < MAX_PEERS; i++)
+		addrs[i] = htonl(0xc6120002 | (uint32_t)i << 8);
+	s = socket(AF_INET, SOCK_DGRAM, 0);
+	ck_assert_int_ge(s, 0);
+	/* Replacing the filter works too (the helper updates it). */
+	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+		nprog = filter_mesh_sources(prog, FILTER_MAX_INSNS, addrs,
+		    counts[i]);
+		ck_assert_msg(attach(s) == 0, "naddrs %zu: %s", counts[i],
+		    strerror(errno));
+	}
+	close(s);
+}
+END_TEST
+
+/* A UDP socket bound to addr (host order) on port (0: any); its port. */
+static int
+udp_bound(uint32_t addr, uint16_t *port)
+{
+	struct sockaddr_in	 sin;
+	socklen_t		 sl = sizeof(sin);
+	int			 s;
+
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	ck_assert_int_ge(s, 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(addr);
+	ck_assert_int_eq(bind(s, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	ck_assert_int_eq(getsockname(s, (struct sockaddr *)&sin, &sl), 0);
+	if (port != NULL)
+		*port = ntohs(sin.sin_port);
+	return s;
+}
+
+/* Send the one-byte datagram c from socket s to 127.0.0.1:port. */
+static void
+send_to(int s, uint16_t port, char c)
+{
+	struct sockaddr_in	 to;
+
+	memset(&to, 0, sizeof(to));
+	to.sin_family = AF_INET;
+	to.sin_port = htons(port);
+	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(sendto(s, &c, 1, 0, (struct sockaddr *)&to,
+	    sizeof(to)), 1);
+}
+
+/* The next datagram's first byte within ms milliseconds, or -1. */
+static int
+recv_within(int s, int ms)
+{
+	struct pollfd	 pfd = { s, POLLIN, 0 };
+	char		 c;
+
+	if (poll(&pfd, 1, ms) != 1)
+		return -1;
+	if (recv(s, &c, 1, 0) != 1)
+		return -1;
+	return c;
+}
+
+START_TEST(test_mesh_loopback)
+{
+	uint32_t	 peer = htonl(0x7f000002);	/* 127.0.0.2 */
+	uint16_t	 port;
+	int		 r, a, b;
+
+	/*
+	 * Real datagrams over loopback: the kernel runs the filter with
+	 * SKF_NET_OFF on a UDP socket. 127.0.0.1 is not a peer, 127.0.0.2
+	 * is; the outsider's datagram is sent first, so had it passed it
+	 * would be the first one read.
+	 */
+	r = udp_bound(0x7f000001, &port);
+	a = udp_bound(0x7f000001, NULL);
+	b = udp_bound(0x7f000002, NULL);
+	nprog = filter_mesh_sources(prog, FILTER_MAX_INSNS, &peer, 1);
+	ck_assert_int_eq(attach(r), 0);
+	send_to(a, port, 'a');
+	send_to(b, port, 'b');
+	ck_assert_int_eq(recv_within(r, 2000), 'b');
+	ck_assert_int_eq(recv_within(r, 100), -1);
+	/* No peers: nothing at all. */
+	nprog = filter_mesh_sources(prog, FILTER_MAX_INSNS, NULL, 0);
+	ck_assert_int_eq(attach(r), 0);
+	send_to(a, port, 'a');
+	send_to(b, port, 'b');
+	ck_assert_int_eq(recv_within(r, 200), -1);
+	/* The outsider listed instead. */
+	peer = htonl(0x7f000001);
+	nprog = filter_mesh_sources(prog, FILTER_MAX_INSNS, &peer, 1);
+	ck_assert_int_eq(attach(r), 0);
+	send_to(b, port, 'b');
+	send_to(a, port, 'a');
+	ck_assert_int_eq(recv_within(r, 2000), 'a');
+	ck_assert_int_eq(recv_within(r, 100), -1);
+	close(a);
+	close(b);
+	close(r);
+}
+END_TEST
+
 static Suite *
 filter_suite(void)
 {
@@ -437,6 +754,15 @@ filter_suite(void)
 	tcase_add_test(tc, test_bad_args);
 	tcase_add_test(tc, test_no_overwrite);
 	tcase_add_test(tc, test_kernel_accepts);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("mesh_sources");
+	tcase_add_test(tc, test_mesh_accept);
+	tcase_add_test(tc, test_mesh_none);
+	tcase_add_test(tc, test_mesh_ip_options);
+	tcase_add_test(tc, test_mesh_max_peers);
+	tcase_add_test(tc, test_mesh_bad_args);
+	tcase_add_test(tc, test_mesh_kernel_accepts);
+	tcase_add_test(tc, test_mesh_loopback);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -2,13 +2,17 @@
  * Copyright (c) 2026 The snowrelay authors
  * SPDX-License-Identifier: ISC
  *
- * Unit tests of the SnowSignal mesh codec (src/mesh.c).
+ * Unit tests of the mesh codecs (src/mesh.c): SnowSignal "SS", the native
+ * authenticated format (checked against golden datagrams committed here as
+ * hex, for other implementations too) and the HELLO payload.
  */
 #include <check.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "mesh.h"
 #include "snowrelayd.h"
 
@@ -169,6 +173,669 @@ START_TEST(test_err_names)
 }
 END_TEST
 
+/* ---- native format ----------------------------------------------------- */
+
+/*
+ * Golden native DATA datagram (91 bytes), for checking another
+ * implementation against this one. Key id 1, whose secret is the 32 bytes
+ * 00 01 02 .. 1f. Fields:
+ *   magic "SA", version 1, type 1 (DATA), key id 1, flags 0,
+ *   payload length 51, relay id 0x01020304, timestamp 0x6a000000,
+ *   sequence 0x18a7b3c4d5e6f708,
+ *   payload: a 51-byte Ethernet frame ff:ff:ff:ff:ff:ff <- 02:00:00:00:00:01,
+ *     IPv4 198.18.1.10 -> 198.18.1.255 (ID 0x1234, DF, TTL 64), UDP
+ *     40000 -> 5076, payload "snowrelay", both checksums valid,
+ *   tag: HMAC-SHA-256(key, bytes 0..74), first 16 bytes.
+ * Computed independently (Python hmac) when this test was written.
+ */
+static const char	 golden_data_hex[] =
+    "5341010101000033010203046a000000"
+    "18a7b3c4d5e6f708ffffffffffff0200"
+    "00000001080045000025123440004011"
+    "9966c612010ac61201ff9c4013d40011"
+    "85dc736e6f7772656c61797c768807f6"
+    "18bb4136b915995f5807ad";
+
+/*
+ * Golden native HELLO datagram (78 bytes), same key. Header as above but
+ * type 2, payload length 38, sequence 0x18a7b3c4d5e6f709. Payload: hello
+ * version 1, 2 MACs, 2 key ids, interval 2 s, version "snowrelay 0.3",
+ * key ids 1 and 2, MACs 02:00:00:00:00:01 and 02:00:00:00:00:02.
+ */
+static const char	 golden_hello_hex[] =
+    "5341010201000026010203046a000000"
+    "18a7b3c4d5e6f7090102020000020000"
+    "736e6f7772656c617920302e33000000"
+    "0102020000000001020000000002641c"
+    "579c19acd9991a8be1e677195405";
+
+#define SEQ_GOLDEN	0x18a7b3c4d5e6f708ULL
+
+static uint8_t	 golden[128];
+static size_t	 golden_len;
+static uint8_t	 nbuf[MESH_NATIVE_OVERHEAD + FRAME_MAX + 64];
+
+static void
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* Decode hex into out; the byte count. */
+static size_t
+unhex(const char *s, uint8_t *out, size_t max)
+{
+	size_t		 n = 0;
+	unsigned int	 v;
+
+	for (; s[0] != '\0' && s[1] != '\0'; s += 2) {
+		ck_assert_int_eq(sscanf(s, "%2x", &v), 1);
+		ck_assert_uint_lt(n, max);
+		out[n++] = (uint8_t)v;
+	}
+	return n;
+}
+
+/* The golden data datagram into golden[]. */
+static void
+load_golden(const char *hex)
+{
+	golden_len = unhex(hex, golden, sizeof(golden));
+}
+
+/* A keyring: id 1 = 00..1f (the golden key); with two, id 2 = 20..3f. */
+static void
+ring(struct auth_keyring *kr, int two)
+{
+	uint8_t	 s[64];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(s); i++)
+		s[i] = (uint8_t)i;
+	auth_keyring_init(kr);
+	ck_assert_int_eq(auth_keyring_add(kr, 1, s, 32), 0);
+	if (two)
+		ck_assert_int_eq(auth_keyring_add(kr, 2, s + 32, 32), 0);
+}
+
+/*
+ * A native datagram in nbuf: header for h, n payload bytes, then the tag
+ * with key k computed after fix (may alter header bytes) ran.
+ */
+static size_t
+make_native(struct auth_key *k, const struct mesh_hdr *h, size_t n,
+    void (*fix)(uint8_t *))
+{
+	size_t	 i;
+
+	mesh_native_header(nbuf, h);
+	for (i = 0; i < n; i++)
+		nbuf[MESH_NATIVE_HLEN + i] = (uint8_t)(i * 5 + 3);
+	if (fix != NULL)
+		fix(nbuf);
+	auth_tag(k, nbuf, MESH_NATIVE_HLEN + n, NULL, 0,
+	    nbuf + MESH_NATIVE_HLEN + n);
+	return MESH_NATIVE_OVERHEAD + n;
+}
+
+START_TEST(test_kind)
+{
+	ck_assert_int_eq(mesh_kind((const uint8_t *)"SS", 2), MESH_KIND_SS);
+	ck_assert_int_eq(mesh_kind((const uint8_t *)"SAxx", 4),
+	    MESH_KIND_NATIVE);
+	ck_assert_int_eq(mesh_kind((const uint8_t *)"AS", 2),
+	    MESH_KIND_UNKNOWN);
+	ck_assert_int_eq(mesh_kind((const uint8_t *)"ss", 2),
+	    MESH_KIND_UNKNOWN);
+	ck_assert_int_eq(mesh_kind((const uint8_t *)"S", 1), MESH_KIND_UNKNOWN);
+	ck_assert_int_eq(mesh_kind((const uint8_t *)"", 0), MESH_KIND_UNKNOWN);
+	ck_assert_int_eq(mesh_kind(NULL, 10), MESH_KIND_UNKNOWN);
+	load_golden(golden_data_hex);
+	ck_assert_int_eq(mesh_kind(golden, golden_len), MESH_KIND_NATIVE);
+}
+END_TEST
+
+START_TEST(test_golden_data)
+{
+	struct auth_keyring	 kr;
+	struct auth_key		*k = NULL;
+	struct mesh_hdr		 h;
+	const uint8_t		*pl = NULL;
+
+	load_golden(golden_data_hex);
+	ck_assert_uint_eq(golden_len, 91);
+	ring(&kr, 1);
+	ck_assert_int_eq(mesh_native_verify(golden, golden_len, &kr, &k),
+	    MESH_OK);
+	ck_assert_ptr_eq(k, &kr.keys[0]);
+	ck_assert_int_eq(mesh_native_parse(golden, golden_len, &h, &pl),
+	    MESH_OK);
+	ck_assert_uint_eq(h.type, MESH_TYPE_DATA);
+	ck_assert_uint_eq(h.key_id, 1);
+	ck_assert_uint_eq(h.len, 51);
+	ck_assert_uint_eq(h.relay_id, 0x01020304);
+	ck_assert_uint_eq(h.timestamp, 0x6a000000);
+	ck_assert_uint_eq(h.seq, SEQ_GOLDEN);
+	ck_assert_ptr_eq(pl, golden + MESH_NATIVE_HLEN);
+	ck_assert_mem_eq(pl, "\xff\xff\xff\xff\xff\xff\x02\x00\x00\x00\x00\x01"
+	    "\x08\x00", 14);
+	ck_assert_mem_eq(pl + 42, "snowrelay", 9);
+	auth_keyring_clear(&kr);
+}
+END_TEST
+
+START_TEST(test_golden_build)
+{
+	struct auth_keyring	 kr;
+	struct mesh_hdr		 h = { MESH_TYPE_DATA, 1, 51, 0x01020304,
+				    0x6a000000, SEQ_GOLDEN };
+	uint8_t			 out[128];
+
+	/* Building the same datagram gives exactly the golden bytes. */
+	load_golden(golden_data_hex);
+	ring(&kr, 0);
+	mesh_native_header(out, &h);
+	memcpy(out + MESH_NATIVE_HLEN, golden + MESH_NATIVE_HLEN, 51);
+	auth_tag(&kr.keys[0], out, MESH_NATIVE_HLEN, out + MESH_NATIVE_HLEN,
+	    51, out + MESH_NATIVE_HLEN + 51);
+	ck_assert_mem_eq(out, golden, golden_len);
+	auth_keyring_clear(&kr);
+}
+END_TEST
+
+START_TEST(test_golden_hello)
+{
+	struct auth_keyring	 kr;
+	struct auth_key		*k = NULL;
+	struct mesh_hdr		 h;
+	struct mesh_hello	 hl;
+	const uint8_t		*pl = NULL;
+	uint8_t			 out[MESH_HELLO_MAX];
+
+	load_golden(golden_hello_hex);
+	ck_assert_uint_eq(golden_len, 78);
+	ring(&kr, 0);
+	ck_assert_int_eq(mesh_native_verify(golden, golden_len, &kr, &k),
+	    MESH_OK);
+	ck_assert_int_eq(mesh_native_parse(golden, golden_len, &h, &pl),
+	    MESH_OK);
+	ck_assert_uint_eq(h.type, MESH_TYPE_HELLO);
+	ck_assert_uint_eq(h.len, 38);
+	ck_assert_uint_eq(h.seq, SEQ_GOLDEN + 1);
+	ck_assert_int_eq(mesh_hello_decode(pl, h.len, &hl), MESH_OK);
+	ck_assert_uint_eq(hl.interval, 2);
+	ck_assert_str_eq(hl.version, "snowrelay 0.3");
+	ck_assert_uint_eq(hl.nkeys, 2);
+	ck_assert_uint_eq(hl.key_ids[0], 1);
+	ck_assert_uint_eq(hl.key_ids[1], 2);
+	ck_assert_uint_eq(hl.nmacs, 2);
+	ck_assert_mem_eq(hl.macs[0], "\x02\x00\x00\x00\x00\x01", 6);
+	ck_assert_mem_eq(hl.macs[1], "\x02\x00\x00\x00\x00\x02", 6);
+	/* And encoding it again gives the same payload. */
+	ck_assert_uint_eq(mesh_hello_encode(out, sizeof(out), &hl), 38);
+	ck_assert_mem_eq(out, pl, 38);
+	auth_keyring_clear(&kr);
+}
+END_TEST
+
+START_TEST(test_header_round_trip)
+{
+	static const struct mesh_hdr	 hs[] = {
+		{ MESH_TYPE_DATA, 1, 14, 0, 0, 0 },
+		{ MESH_TYPE_DATA, 255, 1514, UINT32_MAX, UINT32_MAX,
+		    UINT64_MAX },
+		{ MESH_TYPE_HELLO, 2, MESH_HELLO_MIN, 0x80000001, 0x7fffffff,
+		    0x8000000000000001ULL },
+		{ MESH_TYPE_DATA, 2, FRAME_MAX, 1, 2, 3 },
+	};
+	struct auth_keyring		 kr;
+	struct auth_key			*k;
+	struct mesh_hdr			 h;
+	const uint8_t			*pl;
+	size_t				 i, n;
+	uint8_t				 s[32];
+
+	memset(s, 0x77, sizeof(s));
+	for (i = 0; i < sizeof(hs) / sizeof(hs[0]); i++) {
+		/* The case's key id, with another key in the ring too. */
+		auth_keyring_init(&kr);
+		ck_assert_int_eq(auth_keyring_add(&kr,
+		    hs[i].key_id == 3 ? 4 : 3, s, 32), 0);
+		ck_assert_int_eq(auth_keyring_add(&kr, hs[i].key_id, s + 1, 16),
+		    0);
+		k = &kr.keys[1];
+		n = make_native(k, &hs[i], hs[i].len, NULL);
+		ck_assert_uint_eq(nbuf[2], 1);
+		ck_assert_uint_eq(nbuf[5], 0);
+		k = NULL;
+		ck_assert_int_eq(mesh_native_verify(nbuf, n, &kr, &k), MESH_OK);
+		ck_assert_uint_eq(k->id, hs[i].key_id);
+		ck_assert_int_eq(mesh_native_parse(nbuf, n, &h, &pl), MESH_OK);
+		ck_assert_uint_eq(h.type, hs[i].type);
+		ck_assert_uint_eq(h.key_id, hs[i].key_id);
+		ck_assert_uint_eq(h.len, hs[i].len);
+		ck_assert_uint_eq(h.relay_id, hs[i].relay_id);
+		ck_assert_uint_eq(h.timestamp, hs[i].timestamp);
+		ck_assert_uint_eq(h.seq, hs[i].seq);
+		ck_assert_ptr_eq(pl, nbuf + MESH_NATIVE_HLEN);
+		auth_keyring_clear(&kr);
+	}
+}
+END_TEST
+
+START_TEST(test_unknown_key)
+{
+	struct auth_keyring	 kr;
+	struct auth_key		*k = NULL;
+	uint8_t			 s[32];
+
+	load_golden(golden_data_hex);
+	memset(s, 1, sizeof(s));
+	auth_keyring_init(&kr);
+	ck_assert_int_eq(mesh_native_verify(golden, golden_len, &kr, &k),
+	    MESH_NO_KEY);
+	ck_assert_int_eq(mesh_native_verify(golden, golden_len, NULL, &k),
+	    MESH_NO_KEY);
+	ck_assert_int_eq(auth_keyring_add(&kr, 2, s, 32), 0);
+	ck_assert_int_eq(mesh_native_verify(golden, golden_len, &kr, &k),
+	    MESH_NO_KEY);
+	ck_assert_ptr_null(k);
+	/* Key id 0 is never a key. */
+	golden[4] = 0;
+	ck_assert_int_eq(mesh_native_verify(golden, golden_len, &kr, &k),
+	    MESH_NO_KEY);
+	auth_keyring_clear(&kr);
+}
+END_TEST
+
+START_TEST(test_bad_tag)
+{
+	struct auth_keyring	 kr;
+	struct auth_key		*k = NULL;
+	uint8_t			 s[32];
+
+	load_golden(golden_data_hex);
+	/* Right id, wrong secret. */
+	memset(s, 0, sizeof(s));
+	auth_keyring_init(&kr);
+	ck_assert_int_eq(auth_keyring_add(&kr, 1, s, 32), 0);
+	ck_assert_int_eq(mesh_native_verify(golden, golden_len, &kr, &k),
+	    MESH_BAD_TAG);
+	ck_assert_ptr_null(k);
+	auth_keyring_clear(&kr);
+	/* Right key, the tag cut off or zeroed, or the datagram cut. */
+	ring(&kr, 0);
+	ck_assert_int_eq(mesh_native_verify(golden, golden_len - 1, &kr, &k),
+	    MESH_BAD_TAG);
+	ck_assert_int_eq(mesh_native_verify(golden, golden_len - 16, &kr, &k),
+	    MESH_BAD_TAG);
+	memset(golden + golden_len - 16, 0, 16);
+	ck_assert_int_eq(mesh_native_verify(golden, golden_len, &kr, &k),
+	    MESH_BAD_TAG);
+	ck_assert_ptr_null(k);
+	auth_keyring_clear(&kr);
+}
+END_TEST
+
+START_TEST(test_bit_flips)
+{
+	struct auth_keyring	 kr;
+	struct auth_key		*k;
+	enum mesh_err		 e, want;
+	size_t			 bit;
+
+	/*
+	 * Every single-bit change is refused: in the magic as bad_magic, in
+	 * the key id as an unknown key (no flip of id 1 gives 2), anywhere
+	 * else (header, frame, tag) by the tag.
+	 */
+	load_golden(golden_data_hex);
+	ring(&kr, 1);
+	for (bit = 0; bit < golden_len * 8; bit++) {
+		golden[bit / 8] ^= (uint8_t)(1U << (bit % 8));
+		k = NULL;
+		e = mesh_native_verify(golden, golden_len, &kr, &k);
+		if (bit / 8 < 2)
+			want = MESH_BAD_MAGIC;
+		else if (bit / 8 == 4)
+			want = MESH_NO_KEY;
+		else
+			want = MESH_BAD_TAG;
+		ck_assert_msg(e == want, "bit %zu: %s, want %s", bit,
+		    mesh_err_name(e), mesh_err_name(want));
+		ck_assert_ptr_null(k);
+		golden[bit / 8] ^= (uint8_t)(1U << (bit % 8));
+	}
+	ck_assert_int_eq(mesh_native_verify(golden, golden_len, &kr, &k),
+	    MESH_OK);
+	auth_keyring_clear(&kr);
+}
+END_TEST
+
+START_TEST(test_native_short)
+{
+	struct auth_keyring	 kr;
+	struct auth_key		*k;
+	struct mesh_hdr		 h, hz = { MESH_TYPE_DATA, 1, 0, 1, 2, 3 };
+	const uint8_t		*pl;
+	size_t			 len, n;
+
+	load_golden(golden_data_hex);
+	ring(&kr, 0);
+	for (len = 0; len < MESH_NATIVE_OVERHEAD; len++) {
+		ck_assert_int_eq(mesh_native_verify(golden, len, &kr, &k),
+		    MESH_SHORT);
+		ck_assert_int_eq(mesh_native_parse(golden, len, &h, &pl),
+		    MESH_SHORT);
+	}
+	ck_assert_int_eq(mesh_native_verify(NULL, 91, &kr, &k), MESH_SHORT);
+	/* 40 bytes: authentic, but a DATA without even an Ethernet header. */
+	n = make_native(&kr.keys[0], &hz, 0, NULL);
+	ck_assert_uint_eq(n, 40);
+	ck_assert_int_eq(mesh_native_verify(nbuf, n, &kr, &k), MESH_OK);
+	ck_assert_int_eq(mesh_native_parse(nbuf, n, &h, &pl), MESH_SHORT);
+	hz.len = 13;
+	n = make_native(&kr.keys[0], &hz, 13, NULL);
+	ck_assert_int_eq(mesh_native_parse(nbuf, n, &h, &pl), MESH_SHORT);
+	hz.len = 14;
+	n = make_native(&kr.keys[0], &hz, 14, NULL);
+	ck_assert_int_eq(mesh_native_parse(nbuf, n, &h, &pl), MESH_OK);
+	/* An empty HELLO parses; its payload is for mesh_hello_decode. */
+	hz.type = MESH_TYPE_HELLO;
+	hz.len = 0;
+	n = make_native(&kr.keys[0], &hz, 0, NULL);
+	ck_assert_int_eq(mesh_native_parse(nbuf, n, &h, &pl), MESH_OK);
+	auth_keyring_clear(&kr);
+}
+END_TEST
+
+static void
+fix_version2(uint8_t *p)
+{
+	p[2] = 2;
+}
+
+START_TEST(test_tag_first)
+{
+	struct auth_keyring	 kr;
+	struct auth_key		*k = NULL;
+	struct mesh_hdr		 h = { MESH_TYPE_DATA, 1, 60, 1, 2, 3 };
+	size_t			 n;
+
+	/*
+	 * verify looks at nothing but length, magic, key id and tag: a
+	 * well-tagged datagram of an unknown version passes it (parse
+	 * refuses it), and a malformed one with a bad tag is "bad_tag".
+	 */
+	ring(&kr, 0);
+	n = make_native(&kr.keys[0], &h, 60, fix_version2);
+	ck_assert_int_eq(mesh_native_verify(nbuf, n, &kr, &k), MESH_OK);
+	nbuf[n - 1] ^= 1;
+	nbuf[7] = 0xff;		/* length field wrong too */
+	nbuf[3] = 9;		/* and the type */
+	ck_assert_int_eq(mesh_native_verify(nbuf, n, &kr, &k), MESH_BAD_TAG);
+	auth_keyring_clear(&kr);
+}
+END_TEST
+
+static void
+fix_type0(uint8_t *p)
+{
+	p[3] = 0;
+}
+
+static void
+fix_type3(uint8_t *p)
+{
+	p[3] = 3;
+}
+
+static void
+fix_flags1(uint8_t *p)
+{
+	p[5] = 1;
+}
+
+static void
+fix_flags80(uint8_t *p)
+{
+	p[5] = 0x80;
+}
+
+static void
+fix_len_plus(uint8_t *p)
+{
+	p[7]++;
+}
+
+static void
+fix_len_minus(uint8_t *p)
+{
+	p[7]--;
+}
+
+START_TEST(test_parse_errors)
+{
+	static const struct {
+		void		(*fix)(uint8_t *);
+		enum mesh_err	 want;
+	} cases[] = {
+		{ fix_version2, MESH_BAD_VERSION },
+		{ fix_type0, MESH_BAD_TYPE },
+		{ fix_type3, MESH_BAD_TYPE },
+		{ fix_flags1, MESH_BAD_FLAGS },
+		{ fix_flags80, MESH_BAD_FLAGS },
+		{ fix_len_plus, MESH_BAD_LENGTH },
+		{ fix_len_minus, MESH_BAD_LENGTH },
+	};
+	struct auth_keyring	 kr;
+	struct auth_key		*k;
+	struct mesh_hdr		 h = { MESH_TYPE_DATA, 1, 60, 1, 2, 3 }, out;
+	const uint8_t		*pl;
+	size_t			 i, n;
+
+	ring(&kr, 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = make_native(&kr.keys[0], &h, 60, cases[i].fix);
+		ck_assert_int_eq(mesh_native_verify(nbuf, n, &kr, &k), MESH_OK);
+		ck_assert_msg(mesh_native_parse(nbuf, n, &out, &pl) ==
+		    cases[i].want, "case %zu", i);
+	}
+	auth_keyring_clear(&kr);
+}
+END_TEST
+
+START_TEST(test_parse_sizes)
+{
+	struct auth_keyring	 kr;
+	struct auth_key		*k;
+	struct mesh_hdr		 h = { MESH_TYPE_DATA, 1, FRAME_MAX, 1, 2, 3 },
+				 out;
+	const uint8_t		*pl;
+	size_t			 n;
+
+	ring(&kr, 0);
+	n = make_native(&kr.keys[0], &h, FRAME_MAX, NULL);
+	ck_assert_int_eq(mesh_native_parse(nbuf, n, &out, &pl), MESH_OK);
+	h.len = FRAME_MAX + 1;
+	n = make_native(&kr.keys[0], &h, FRAME_MAX + 1, NULL);
+	ck_assert_int_eq(mesh_native_verify(nbuf, n, &kr, &k), MESH_OK);
+	ck_assert_int_eq(mesh_native_parse(nbuf, n, &out, &pl), MESH_TOO_BIG);
+	/* A HELLO is small: anything above MESH_HELLO_MAX is refused. */
+	h.type = MESH_TYPE_HELLO;
+	h.len = MESH_HELLO_MAX;
+	n = make_native(&kr.keys[0], &h, MESH_HELLO_MAX, NULL);
+	ck_assert_int_eq(mesh_native_parse(nbuf, n, &out, &pl), MESH_OK);
+	h.len = MESH_HELLO_MAX + 1;
+	n = make_native(&kr.keys[0], &h, MESH_HELLO_MAX + 1, NULL);
+	ck_assert_int_eq(mesh_native_parse(nbuf, n, &out, &pl), MESH_BAD_HELLO);
+	auth_keyring_clear(&kr);
+}
+END_TEST
+
+START_TEST(test_new_err_names)
+{
+	static const char *const	 names[MESH_NERR] = {
+		"ok", "short", "bad_magic", "too_big", "unknown_key_id",
+		"bad_tag", "bad_version", "bad_type", "bad_flags",
+		"bad_length", "bad_hello",
+	};
+	int				 e;
+
+	ck_assert_int_eq(MESH_NERR, 11);
+	for (e = 0; e < MESH_NERR; e++)
+		ck_assert_str_eq(mesh_err_name((enum mesh_err)e), names[e]);
+	ck_assert_str_eq(mesh_err_name(MESH_NO_KEY), "unknown_key_id");
+	ck_assert_str_eq(mesh_err_name(MESH_BAD_HELLO), "bad_hello");
+}
+END_TEST
+
+/* ---- HELLO payload ------------------------------------------------------ */
+
+/* A HELLO with n MACs and k key ids. */
+static void
+mkhello(struct mesh_hello *h, size_t nmacs, size_t nkeys)
+{
+	size_t	 i;
+
+	ck_assert_uint_le(nmacs, MAX_IFACES);
+	ck_assert_uint_le(nkeys, AUTH_MAX_KEYS);
+	memset(h, 0, sizeof(*h));
+	h->interval = 2;
+	strcpy(h->version, "snowrelay 0.3");
+	h->nkeys = (uint8_t)nkeys;
+	for (i = 0; i < nkeys && i < AUTH_MAX_KEYS; i++)
+		h->key_ids[i] = (uint8_t)(i + 1);
+	h->nmacs = (uint8_t)nmacs;
+	for (i = 0; i < nmacs && i < MAX_IFACES; i++) {
+		memcpy(h->macs[i], "\x02\x00\x5e\x10\x00\x00", 6);
+		h->macs[i][5] = (uint8_t)i;
+	}
+}
+
+START_TEST(test_hello_round_trip)
+{
+	struct mesh_hello	 h, d;
+	uint8_t			 out[MESH_HELLO_MAX + 8];
+	size_t			 m, k, n;
+
+	for (m = 0; m <= MAX_IFACES; m++) {
+		for (k = 0; k <= AUTH_MAX_KEYS; k++) {
+			mkhello(&h, m, k);
+			n = mesh_hello_encode(out, sizeof(out), &h);
+			ck_assert_uint_eq(n, MESH_HELLO_MIN + k + 6 * m);
+			ck_assert_int_eq(mesh_hello_decode(out, n, &d),
+			    MESH_OK);
+			ck_assert_mem_eq(&d, &h, sizeof(h));
+		}
+	}
+	ck_assert_uint_eq(MESH_HELLO_MAX, MESH_HELLO_MIN + 2 + 6 * MAX_IFACES);
+	/* A version of exactly 16 characters fills the field, no NUL. */
+	mkhello(&h, 1, 1);
+	strcpy(h.version, "0123456789abcdef");
+	h.interval = MESH_HELLO_INTERVAL_MAX;
+	n = mesh_hello_encode(out, sizeof(out), &h);
+	ck_assert_mem_eq(out + 8, "0123456789abcdef", 16);
+	ck_assert_int_eq(mesh_hello_decode(out, n, &d), MESH_OK);
+	ck_assert_str_eq(d.version, "0123456789abcdef");
+	ck_assert_uint_eq(d.interval, MESH_HELLO_INTERVAL_MAX);
+	/* And an empty one. */
+	h.version[0] = '\0';
+	n = mesh_hello_encode(out, sizeof(out), &h);
+	ck_assert_int_eq(mesh_hello_decode(out, n, &d), MESH_OK);
+	ck_assert_str_eq(d.version, "");
+}
+END_TEST
+
+START_TEST(test_hello_encode_errors)
+{
+	struct mesh_hello	 h;
+	uint8_t			 out[MESH_HELLO_MAX];
+	size_t			 need;
+
+	mkhello(&h, 3, 2);
+	need = MESH_HELLO_MIN + 2 + 18;
+	memset(out, 0xee, sizeof(out));
+	ck_assert_uint_eq(mesh_hello_encode(out, need - 1, &h), 0);
+	ck_assert_uint_eq(out[0], 0xee);	/* nothing written */
+	ck_assert_uint_eq(mesh_hello_encode(NULL, need, &h), 0);
+	ck_assert_uint_eq(mesh_hello_encode(out, need, &h), need);
+	h.nmacs = MAX_IFACES + 1;
+	ck_assert_uint_eq(mesh_hello_encode(out, sizeof(out), &h), 0);
+	mkhello(&h, 3, 2);
+	h.nkeys = AUTH_MAX_KEYS + 1;
+	ck_assert_uint_eq(mesh_hello_encode(out, sizeof(out), &h), 0);
+	mkhello(&h, 3, 2);
+	h.key_ids[1] = 0;
+	ck_assert_uint_eq(mesh_hello_encode(out, sizeof(out), &h), 0);
+	mkhello(&h, 3, 2);
+	h.interval = 0;
+	ck_assert_uint_eq(mesh_hello_encode(out, sizeof(out), &h), 0);
+	mkhello(&h, 3, 2);
+	h.macs[2][0] = 0x01;
+	ck_assert_uint_eq(mesh_hello_encode(out, sizeof(out), &h), 0);
+	mkhello(&h, 3, 2);
+	h.version[3] = '\n';
+	ck_assert_uint_eq(mesh_hello_encode(out, sizeof(out), &h), 0);
+}
+END_TEST
+
+/* Corruptions of a valid 3-MAC, 2-key HELLO (44 bytes); each refused. */
+enum hello_bad {
+	HB_SHORT, HB_EMPTY, HB_VERSION0, HB_VERSION2, HB_NMACS9, HB_NKEYS3,
+	HB_RES3, HB_RES6, HB_RES7, HB_LONGER, HB_SHORTER, HB_KEY0, HB_KEYDUP,
+	HB_INTERVAL0, HB_INTERVAL_BIG, HB_VERSION_CTRL, HB_VERSION_HIGH,
+	HB_VERSION_AFTER_NUL, HB_MAC_MULTICAST, HB_MAC_BROADCAST, HB_MAC_ZERO,
+	HB_NMACS_LIE,
+	NHELLO_BAD
+};
+
+START_TEST(test_hello_decode_errors)
+{
+	struct mesh_hello	 h, d;
+	uint8_t			 p[MESH_HELLO_MAX + 16];
+	size_t			 n, macs;
+
+	mkhello(&h, 3, 2);
+	n = mesh_hello_encode(p, sizeof(p), &h);
+	ck_assert_uint_eq(n, 44);
+	ck_assert_int_eq(mesh_hello_decode(p, n, &d), MESH_OK);
+	macs = MESH_HELLO_MIN + 2;
+	switch (_i) {
+	case HB_SHORT:		n = MESH_HELLO_MIN - 1; p[1] = p[2] = 0; break;
+	case HB_EMPTY:		n = 0; break;
+	case HB_VERSION0:	p[0] = 0; break;
+	case HB_VERSION2:	p[0] = 2; break;
+	case HB_NMACS9:		p[1] = MAX_IFACES + 1; n += 6 * 6; break;
+	case HB_NKEYS3:		p[2] = 3; n++; break;
+	case HB_RES3:		p[3] = 1; break;
+	case HB_RES6:		p[6] = 0x80; break;
+	case HB_RES7:		p[7] = 1; break;
+	case HB_LONGER:		p[n++] = 0; break;
+	case HB_SHORTER:	n--; break;
+	case HB_KEY0:		p[MESH_HELLO_MIN + 1] = 0; break;
+	case HB_KEYDUP:		p[MESH_HELLO_MIN + 1] = 1; break;
+	case HB_INTERVAL0:	p[4] = p[5] = 0; break;
+	case HB_INTERVAL_BIG:	put16(p + 4, 3601); break;
+	case HB_VERSION_CTRL:	p[8 + 2] = 0x1b; break;
+	case HB_VERSION_HIGH:	p[8 + 2] = 0xc3; break;
+	case HB_VERSION_AFTER_NUL: p[8 + 15] = 'x'; break;
+	case HB_MAC_MULTICAST:	p[macs + 6] = 0x01; break;
+	case HB_MAC_BROADCAST:	memset(p + macs + 12, 0xff, 6); break;
+	case HB_MAC_ZERO:	memset(p + macs, 0, 6); break;
+	case HB_NMACS_LIE:	p[1] = 2; break;
+	}
+	memset(&d, 0x5a, sizeof(d));
+	ck_assert_msg(mesh_hello_decode(p, n, &d) == MESH_BAD_HELLO,
+	    "corruption %d accepted", _i);
+	if (_i == HB_INTERVAL_BIG) {
+		put16(p + 4, 3600);	/* the largest allowed */
+		ck_assert_int_eq(mesh_hello_decode(p, n, &d), MESH_OK);
+	}
+}
+END_TEST
+
 static Suite *
 mesh_suite(void)
 {
@@ -185,6 +852,26 @@ mesh_suite(void)
 	tcase_add_test(tc, test_encode_too_small);
 	tcase_add_test(tc, test_encode_frame_too_big);
 	tcase_add_test(tc, test_err_names);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("native");
+	tcase_add_test(tc, test_kind);
+	tcase_add_test(tc, test_golden_data);
+	tcase_add_test(tc, test_golden_build);
+	tcase_add_test(tc, test_golden_hello);
+	tcase_add_test(tc, test_header_round_trip);
+	tcase_add_test(tc, test_unknown_key);
+	tcase_add_test(tc, test_bad_tag);
+	tcase_add_test(tc, test_bit_flips);
+	tcase_add_test(tc, test_native_short);
+	tcase_add_test(tc, test_tag_first);
+	tcase_add_test(tc, test_parse_errors);
+	tcase_add_test(tc, test_parse_sizes);
+	tcase_add_test(tc, test_new_err_names);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("hello");
+	tcase_add_test(tc, test_hello_round_trip);
+	tcase_add_test(tc, test_hello_encode_errors);
+	tcase_add_loop_test(tc, test_hello_decode_errors, 0, NHELLO_BAD);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -2,8 +2,9 @@
  * Copyright (c) 2026 The snowrelay authors
  * SPDX-License-Identifier: ISC
  *
- * Unit tests of the peer table (src/peer.c) and of the counter lines the
- * worker logs (src/counters.c), captured through log_setsink().
+ * Unit tests of the peer table (src/peer.c): counters, formats, liveness
+ * with an injected clock, send-key choice, relay MACs; and of the counter
+ * lines the worker logs (src/counters.c), captured through log_setsink().
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "counters.h"
 #include "frame.h"
 #include "log.h"
@@ -129,6 +131,333 @@ START_TEST(test_sent)
 }
 END_TEST
 
+/* A HELLO advertising interval, key ids (0-terminated) and n MACs ending in i. */
+static struct mesh_hello
+hello(uint16_t interval, const uint8_t *ids, size_t nmacs, uint8_t base)
+{
+	struct mesh_hello	 h;
+	size_t			 i;
+
+	memset(&h, 0, sizeof(h));
+	h.interval = interval;
+	snprintf(h.version, sizeof(h.version), "1.2.3");
+	for (i = 0; ids != NULL && ids[i] != 0 && i < AUTH_MAX_KEYS; i++)
+		h.key_ids[h.nkeys++] = ids[i];
+	for (i = 0; i < nmacs && i < MAX_IFACES; i++) {
+		memcpy(h.macs[i], "\x02\x00\x00\x00\x00", 5);
+		h.macs[i][5] = (uint8_t)(base + i);
+	}
+	h.nmacs = (uint8_t)nmacs;
+	return h;
+}
+
+START_TEST(test_formats)
+{
+	struct peer_table	 pt;
+	struct peer		*p;
+
+	peer_table_init(&pt);
+	ck_assert_int_eq(peer_add(&pt, ip("198.18.2.2"), 7124), 0);
+	p = &pt.peers[0];
+	/* A new peer: auto, "SS", no HELLOs, unknown (mode off). */
+	ck_assert_int_eq(p->format, PEER_FORMAT_AUTO);
+	ck_assert_int_eq(p->native, 0);
+	ck_assert_int_eq(p->hello, 0);
+	ck_assert_int_eq(p->state, PEER_UNKNOWN);
+
+	ck_assert_int_eq(peer_set_format(p, PEER_FORMAT_AUTO, MESH_AUTH_OFF), 0);
+	ck_assert_int_eq(p->native + p->hello, 0);
+	ck_assert_int_eq(peer_set_format(p, PEER_FORMAT_SS, MESH_AUTH_OFF), 0);
+	ck_assert_int_eq(p->native + p->hello, 0);
+	errno = 0;
+	ck_assert_int_eq(peer_set_format(p, PEER_FORMAT_NATIVE, MESH_AUTH_OFF),
+	    -1);
+	ck_assert_int_eq(errno, EINVAL);
+
+	ck_assert_int_eq(peer_set_format(p, PEER_FORMAT_AUTO,
+	    MESH_AUTH_REQUIRED), 0);
+	ck_assert_int_eq(p->native, 1);
+	ck_assert_int_eq(p->hello, 1);
+	ck_assert_int_eq(peer_set_format(p, PEER_FORMAT_NATIVE,
+	    MESH_AUTH_REQUIRED), 0);
+	ck_assert_int_eq(p->native, 1);
+	errno = 0;
+	ck_assert_int_eq(peer_set_format(p, PEER_FORMAT_SS, MESH_AUTH_REQUIRED),
+	    -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(peer_set_format(p, PEER_FORMAT_NATIVE, 7), -1);
+
+	/* accept-both: auto gets "SS" and HELLOs until it authenticates. */
+	ck_assert_int_eq(peer_set_format(p, PEER_FORMAT_AUTO,
+	    MESH_AUTH_ACCEPT_BOTH), 0);
+	ck_assert_int_eq(p->native, 0);
+	ck_assert_int_eq(p->hello, 1);
+	ck_assert_int_eq(p->authenticated, 0);
+	peer_authenticated(p);
+	ck_assert_int_eq(p->authenticated, 1);
+	ck_assert_int_eq(p->native, 1);
+	peer_authenticated(p);
+	ck_assert_int_eq(p->authenticated, 1);
+
+	/* A peer given /ss keeps getting "SS", authenticated or not. */
+	ck_assert_int_eq(peer_add(&pt, ip("198.18.3.2"), 7124), 0);
+	p = &pt.peers[1];
+	ck_assert_int_eq(peer_set_format(p, PEER_FORMAT_SS,
+	    MESH_AUTH_ACCEPT_BOTH), 0);
+	ck_assert_int_eq(p->native + p->hello, 0);
+	peer_authenticated(p);
+	ck_assert_int_eq(p->native, 0);
+	ck_assert_int_eq(p->authenticated, 1);
+	ck_assert_int_eq(peer_set_format(p, PEER_FORMAT_NATIVE,
+	    MESH_AUTH_ACCEPT_BOTH), 0);
+	ck_assert_int_eq(p->native, 1);
+	ck_assert_int_eq(p->hello, 1);
+}
+END_TEST
+
+START_TEST(test_liveness)
+{
+	static const uint8_t	 ids[] = { 1, 0 };
+	struct peer_table	 pt;
+	struct peer		*p;
+	struct mesh_hello	 h = hello(2, ids, 1, 0x10);
+	uint64_t		 t = 1000000;
+
+	peer_table_init(&pt);
+	ck_assert_int_eq(peer_add(&pt, ip("198.18.2.2"), 7124), 0);
+	p = &pt.peers[0];
+	ck_assert_int_eq(peer_set_format(p, PEER_FORMAT_AUTO,
+	    MESH_AUTH_REQUIRED), 0);
+	/* Unknown until the first HELLO, and ticks never change that. */
+	ck_assert_int_eq(peer_tick(p, t), 0);
+	ck_assert_int_eq(peer_tick(p, t + 3600 * 1000), 0);
+	ck_assert_int_eq(p->state, PEER_UNKNOWN);
+
+	ck_assert_int_eq(peer_hello_received(&pt, p, t, 0xaabbccdd, &h),
+	    PEER_WENT_UP);
+	ck_assert_int_eq(p->state, PEER_UP);
+	ck_assert_uint_eq(p->hellos, 1);
+	ck_assert_uint_eq(p->interval, 2);
+	ck_assert_uint_eq(p->relay_id, 0xaabbccdd);
+	ck_assert_str_eq(p->version, "1.2.3");
+	/* Up again: no transition. */
+	t += 2000;
+	ck_assert_int_eq(peer_hello_received(&pt, p, t, 0xaabbccdd, &h), 0);
+	ck_assert_uint_eq(p->hellos, 2);
+
+	/* Three intervals (6 s) may pass; a moment more and it is down. */
+	ck_assert_int_eq(peer_tick(p, t + 2000), 0);
+	ck_assert_int_eq(peer_tick(p, t + 4000), 0);
+	ck_assert_int_eq(peer_tick(p, t + 6000), 0);
+	ck_assert_int_eq(p->state, PEER_UP);
+	ck_assert_int_eq(peer_tick(p, t + 6001), 1);
+	ck_assert_int_eq(p->state, PEER_DOWN);
+	/* Down is reported once. */
+	ck_assert_int_eq(peer_tick(p, t + 7000), 0);
+	ck_assert_int_eq(peer_tick(p, t + 60000), 0);
+	ck_assert_int_eq(p->state, PEER_DOWN);
+	/* A clock that seems to go back never marks it down. */
+	t += 60000;
+	ck_assert_int_eq(peer_hello_received(&pt, p, t, 0xaabbccdd, &h),
+	    PEER_WENT_UP);
+	ck_assert_int_eq(peer_tick(p, t - 1), 0);
+	ck_assert_int_eq(p->state, PEER_UP);
+
+	/* Its own interval counts: 10 s advertised, down after 30 s. */
+	h.interval = 10;
+	ck_assert_int_eq(peer_hello_received(&pt, p, t, 0xaabbccdd, &h), 0);
+	ck_assert_int_eq(peer_tick(p, t + 29999), 0);
+	ck_assert_int_eq(peer_tick(p, t + 30000), 0);
+	ck_assert_int_eq(peer_tick(p, t + 30001), 1);
+}
+END_TEST
+
+START_TEST(test_restart)
+{
+	static const uint8_t	 ids[] = { 1, 0 };
+	struct peer_table	 pt;
+	struct peer		*p;
+	struct mesh_hello	 h = hello(2, ids, 1, 0x10);
+	uint64_t		 t = 5000;
+
+	peer_table_init(&pt);
+	ck_assert_int_eq(peer_add(&pt, ip("198.18.2.2"), 7124), 0);
+	p = &pt.peers[0];
+	ck_assert_int_eq(peer_hello_received(&pt, p, t, 111, &h), PEER_WENT_UP);
+	/* Restarted quickly: still up, new relay id. */
+	ck_assert_int_eq(peer_hello_received(&pt, p, t + 1000, 222, &h),
+	    PEER_RESTARTED);
+	ck_assert_uint_eq(p->relay_id, 222);
+	/* Restarted after it was marked down: both. */
+	ck_assert_int_eq(peer_tick(p, t + 1000 + 6001), 1);
+	ck_assert_int_eq(peer_hello_received(&pt, p, t + 20000, 333, &h),
+	    PEER_WENT_UP | PEER_RESTARTED);
+	ck_assert_int_eq(p->state, PEER_UP);
+
+	/* Data datagrams report a new id too, once. */
+	ck_assert_int_eq(peer_relay_id(p, 333), 0);
+	ck_assert_int_eq(peer_relay_id(p, 444), 1);
+	ck_assert_int_eq(peer_relay_id(p, 444), 0);
+	/* The first id ever seen is no restart. */
+	ck_assert_int_eq(peer_add(&pt, ip("198.18.3.2"), 7124), 0);
+	ck_assert_int_eq(peer_relay_id(&pt.peers[1], 0), 0);
+	ck_assert_int_eq(peer_relay_id(&pt.peers[1], 5), 1);
+}
+END_TEST
+
+START_TEST(test_ss_peer_unknown)
+{
+	struct peer_table	 pt;
+	struct peer		*p;
+	uint64_t		 t;
+
+	peer_table_init(&pt);
+	ck_assert_int_eq(peer_add(&pt, ip("198.18.2.2"), 7124), 0);
+	p = &pt.peers[0];
+	ck_assert_int_eq(peer_set_format(p, PEER_FORMAT_SS,
+	    MESH_AUTH_ACCEPT_BOTH), 0);
+	for (t = 0; t < 100000; t += 500)
+		ck_assert_int_eq(peer_tick(p, t), 0);
+	ck_assert_int_eq(p->state, PEER_UNKNOWN);
+	ck_assert_str_eq(peer_state_name(p->state), "unknown");
+	ck_assert_str_eq(peer_state_name(PEER_UP), "up");
+	ck_assert_str_eq(peer_state_name(PEER_DOWN), "down");
+}
+END_TEST
+
+/* A keyring with the given ids (0-terminated), first = primary. */
+static void
+ring(struct auth_keyring *kr, const uint8_t *ids)
+{
+	uint8_t	 secret[AUTH_KEY_MIN];
+	size_t	 i;
+
+	auth_keyring_init(kr);
+	for (i = 0; ids[i] != 0; i++) {
+		memset(secret, ids[i], sizeof(secret));
+		ck_assert_int_eq(auth_keyring_add(kr, ids[i], secret,
+		    sizeof(secret)), 0);
+	}
+}
+
+START_TEST(test_send_key)
+{
+	static const uint8_t	 k1[] = { 1, 0 }, k2[] = { 2, 0 },
+				 k12[] = { 1, 2, 0 }, k21[] = { 2, 1, 0 },
+				 k9[] = { 9, 0 };
+	struct auth_keyring	 kr;
+	struct peer_table	 pt;
+	struct peer		*p;
+	struct mesh_hello	 h;
+
+	peer_table_init(&pt);
+	ck_assert_int_eq(peer_add(&pt, ip("198.18.2.2"), 7124), 0);
+	p = &pt.peers[0];
+	auth_keyring_init(&kr);
+	ck_assert_uint_eq(peer_send_key_id(p, &kr), 0);
+
+	/* No HELLO yet: the primary. */
+	ring(&kr, k12);
+	ck_assert_uint_eq(peer_send_key_id(p, &kr), 1);
+	/* It lists the primary. */
+	h = hello(2, k12, 0, 0);
+	peer_hello_received(&pt, p, 1000, 1, &h);
+	ck_assert_uint_eq(peer_send_key_id(p, &kr), 1);
+	h = hello(2, k21, 0, 0);
+	peer_hello_received(&pt, p, 2000, 1, &h);
+	ck_assert_uint_eq(peer_send_key_id(p, &kr), 1);
+	/* It has only our second key (it removed 1 already). */
+	h = hello(2, k2, 0, 0);
+	peer_hello_received(&pt, p, 3000, 1, &h);
+	ck_assert_uint_eq(peer_send_key_id(p, &kr), 2);
+	/* Our ring {2,1}, it lists {1}: the second of ours. */
+	ring(&kr, k21);
+	h = hello(2, k1, 0, 0);
+	peer_hello_received(&pt, p, 4000, 1, &h);
+	ck_assert_uint_eq(peer_send_key_id(p, &kr), 1);
+	/* Nothing in common: our primary (the peer counts unknown_key_id). */
+	h = hello(2, k9, 0, 0);
+	peer_hello_received(&pt, p, 5000, 1, &h);
+	ck_assert_uint_eq(peer_send_key_id(p, &kr), 2);
+	/* A HELLO with no key ids: the primary too. */
+	h = hello(2, NULL, 0, 0);
+	peer_hello_received(&pt, p, 6000, 1, &h);
+	ck_assert_uint_eq(peer_send_key_id(p, &kr), 2);
+	/* Single-key ring. */
+	ring(&kr, k1);
+	h = hello(2, k21, 0, 0);
+	peer_hello_received(&pt, p, 7000, 1, &h);
+	ck_assert_uint_eq(peer_send_key_id(p, &kr), 1);
+}
+END_TEST
+
+START_TEST(test_relay_macs)
+{
+	static const uint8_t	 ids[] = { 1, 0 };
+	struct peer_table	 pt;
+	struct mesh_hello	 h;
+	uint8_t			 mac[6] = { 2, 0, 0, 0, 0, 0x10 };
+
+	peer_table_init(&pt);
+	ck_assert_int_eq(peer_add(&pt, ip("198.18.2.2"), 7124), 0);
+	ck_assert_int_eq(peer_add(&pt, ip("198.18.3.2"), 7124), 0);
+	ck_assert_int_eq(peer_is_relay_mac(&pt, mac), 0);
+
+	/* Peer 0 emits with ...:10 and ...:11. */
+	h = hello(2, ids, 2, 0x10);
+	peer_hello_received(&pt, &pt.peers[0], 1000, 1, &h);
+	ck_assert_int_eq(peer_is_relay_mac(&pt, mac), 1);
+	mac[5] = 0x11;
+	ck_assert_int_eq(peer_is_relay_mac(&pt, mac), 1);
+	mac[5] = 0x12;
+	ck_assert_int_eq(peer_is_relay_mac(&pt, mac), 0);
+	ck_assert_uint_eq(pt.nrelay_macs, 2);
+
+	/* Peer 1 shares one (same segment, same MAC: counted once). */
+	h = hello(2, ids, 3, 0x11);
+	peer_hello_received(&pt, &pt.peers[1], 1000, 2, &h);
+	ck_assert_int_eq(peer_is_relay_mac(&pt, mac), 1);
+	ck_assert_uint_eq(pt.nrelay_macs, 4);
+
+	/* Peer 0 changes its interfaces: ...:10 is no relay's any more. */
+	h = hello(2, ids, 1, 0x20);
+	peer_hello_received(&pt, &pt.peers[0], 2000, 1, &h);
+	mac[5] = 0x10;
+	ck_assert_int_eq(peer_is_relay_mac(&pt, mac), 0);
+	mac[5] = 0x20;
+	ck_assert_int_eq(peer_is_relay_mac(&pt, mac), 1);
+	mac[5] = 0x11;
+	ck_assert_int_eq(peer_is_relay_mac(&pt, mac), 1);
+	ck_assert_uint_eq(pt.nrelay_macs, 4);
+	/* A different first byte is a different MAC. */
+	mac[0] = 4;
+	ck_assert_int_eq(peer_is_relay_mac(&pt, mac), 0);
+
+	/* Every slot of every peer fits. */
+	h = hello(2, ids, MAX_IFACES, 0x40);
+	peer_hello_received(&pt, &pt.peers[1], 3000, 2, &h);
+	ck_assert_uint_eq(pt.nrelay_macs, 1 + MAX_IFACES);
+}
+END_TEST
+
+START_TEST(test_hello_sent)
+{
+	struct peer_table	 pt;
+	struct peer		*p;
+
+	peer_table_init(&pt);
+	ck_assert_int_eq(peer_add(&pt, ip("198.18.2.2"), 7124), 0);
+	p = &pt.peers[0];
+	peer_hello_sent(p, ECONNREFUSED, 10);
+	ck_assert_uint_eq(p->tx, 0);
+	ck_assert_uint_eq(p->tx_errors, 1);
+	ck_assert_int_eq(p->last_errno, ECONNREFUSED);
+	peer_hello_sent(p, 0, 11);
+	ck_assert_uint_eq(p->tx, 0);
+	ck_assert_int_eq(p->last_errno, 0);
+}
+END_TEST
+
 /* ---- counter lines ---------------------------------------------------- */
 
 #define MAXLINES	32
@@ -194,13 +523,22 @@ START_TEST(test_counters_lines)
 	c.cap_truncated = 10;
 	c.mesh_not_peer = 11;
 	c.mesh_truncated = 12;
-	c.mesh_drops[MESH_SHORT] = 13;
-	c.mesh_drops[MESH_BAD_MAGIC] = 14;
-	c.mesh_drops[MESH_TOO_BIG] = 15;
+	for (i = 0; i < MESH_NERR; i++)
+		c.mesh_drops[i] = 12 + i;	/* short=13 bad_magic=14 ... */
 	for (i = 0; i < FRAME_NERR; i++) {
 		c.cap_drops[i] = 100 + i;
 		c.mesh_frame_drops[i] = 200 + i;
 	}
+	c.cap_relay_mac = 31;
+	c.cap_duplicate = 32;
+	c.cap_rate_source = 33;
+	c.cap_rate_global = 34;
+	c.mesh_stale = 41;
+	c.mesh_replay = 42;
+	c.mesh_ss_refused = 43;
+	c.mesh_duplicate = 44;
+	c.mesh_rate_peer = 45;
+	c.mesh_rate_global = 46;
 	counters_log(&c);
 	ck_assert_int_eq(nlines, 3);
 	ck_assert_int_eq(prios[0], LOG_INFO);
@@ -212,14 +550,21 @@ START_TEST(test_counters_lines)
 	for (i = 1; i < FRAME_NERR; i++)
 		len += (size_t)snprintf(want + len, sizeof(want) - len, " %s=%d",
 		    frame_err_name((enum frame_err)i), 100 + i);
+	snprintf(want + len, sizeof(want) - len, " relay_mac=31 duplicate=32 "
+	    "rate_source=33 rate_global=34");
 	ck_assert_str_eq(lines[1], want);
 
 	len = (size_t)snprintf(want, sizeof(want), "drops mesh: not_peer=11 "
-	    "truncated=12 short=13 bad_magic=14 too_big=15");
+	    "truncated=12 short=13 bad_magic=14 too_big=15 unknown_key_id=16 "
+	    "bad_tag=17 bad_version=18 bad_type=19 bad_flags=20 bad_length=21 "
+	    "bad_hello=22");
 	for (i = 1; i < FRAME_NERR; i++)
 		len += (size_t)snprintf(want + len, sizeof(want) - len, " %s=%d",
 		    frame_err_name((enum frame_err)i), 200 + i);
+	snprintf(want + len, sizeof(want) - len, " stale=41 replay=42 "
+	    "ss_refused=43 duplicate=44 rate_peer=45 rate_global=46");
 	ck_assert_str_eq(lines[2], want);
+	ck_assert_uint_eq(MESH_NERR, 11);
 	/* "ok" is never a drop reason. */
 	ck_assert_ptr_null(strstr(lines[1], " ok="));
 	ck_assert_ptr_null(strstr(lines[2], " ok="));
@@ -245,6 +590,19 @@ START_TEST(test_counters_split)
 	ck_assert_int_eq(count_items("drops mesh:", "not_peer"), 1);
 	ck_assert_int_eq(count_items("drops mesh:", "too_big"), 1);
 	ck_assert_int_eq(count_items("drops capture:", "truncated"), 1);
+	for (i = 1; i < MESH_NERR; i++)
+		ck_assert_int_eq(count_items("drops mesh:",
+		    mesh_err_name((enum mesh_err)i)), 1);
+	ck_assert_int_eq(count_items("drops capture:", "relay_mac"), 1);
+	ck_assert_int_eq(count_items("drops capture:", "duplicate"), 1);
+	ck_assert_int_eq(count_items("drops capture:", "rate_source"), 1);
+	ck_assert_int_eq(count_items("drops capture:", "rate_global"), 1);
+	ck_assert_int_eq(count_items("drops mesh:", "stale"), 1);
+	ck_assert_int_eq(count_items("drops mesh:", "replay"), 1);
+	ck_assert_int_eq(count_items("drops mesh:", "ss_refused"), 1);
+	ck_assert_int_eq(count_items("drops mesh:", "duplicate"), 1);
+	ck_assert_int_eq(count_items("drops mesh:", "rate_peer"), 1);
+	ck_assert_int_eq(count_items("drops mesh:", "rate_global"), 1);
 	for (i = 1; i < FRAME_NERR; i++) {
 		ck_assert_int_eq(count_items("drops capture:",
 		    frame_err_name((enum frame_err)i)), 1);
@@ -278,12 +636,47 @@ START_TEST(test_counters_iface_peer)
 	ck_assert_str_eq(lines[0],
 	    "iface eth0: captured=1 emitted=2 truncated=3 emit_errors=4");
 	ck_assert_str_eq(lines[1], "peer 198.18.2.2:7124: tx=5 tx_errors=6 rx=7 "
-	    "rx_dropped=8 last_error=none");
+	    "rx_dropped=8 last_error=none state=unknown format=ss auth=no "
+	    "hellos=0");
 	ck_assert_str_eq(lines[2], "peer 198.18.2.2:7124: tx=5 tx_errors=6 rx=7 "
-	    "rx_dropped=8 last_error=EHOSTUNREACH");
+	    "rx_dropped=8 last_error=EHOSTUNREACH state=unknown format=ss "
+	    "auth=no hellos=0");
 	snprintf(lines[31], sizeof(lines[31]), "peer 198.18.2.2:7124: tx=5 "
-	    "tx_errors=6 rx=7 rx_dropped=8 last_error=%d", EIO);
+	    "tx_errors=6 rx=7 rx_dropped=8 last_error=%d state=unknown "
+	    "format=ss auth=no hellos=0", EIO);
 	ck_assert_str_eq(lines[3], lines[31]);
+}
+END_TEST
+
+START_TEST(test_counters_peer_states)
+{
+	struct peer	 p;
+
+	memset(&p, 0, sizeof(p));
+	p.addr = ip("198.18.3.2");
+	p.port = 7200;
+	p.state = PEER_UP;
+	p.native = 1;
+	p.authenticated = 1;
+	p.hellos = 42;
+	counters_log_peer(&p);
+	p.state = PEER_DOWN;
+	counters_log_peer(&p);
+	/* A /ss peer that once sent a good native datagram. */
+	p.state = PEER_UNKNOWN;
+	p.native = 0;
+	p.hellos = 0;
+	counters_log_peer(&p);
+	ck_assert_int_eq(nlines, 3);
+	ck_assert_str_eq(lines[0], "peer 198.18.3.2:7200: tx=0 tx_errors=0 rx=0 "
+	    "rx_dropped=0 last_error=none state=up format=native auth=yes "
+	    "hellos=42");
+	ck_assert_str_eq(lines[1], "peer 198.18.3.2:7200: tx=0 tx_errors=0 rx=0 "
+	    "rx_dropped=0 last_error=none state=down format=native auth=yes "
+	    "hellos=42");
+	ck_assert_str_eq(lines[2], "peer 198.18.3.2:7200: tx=0 tx_errors=0 rx=0 "
+	    "rx_dropped=0 last_error=none state=unknown format=ss auth=yes "
+	    "hellos=0");
 }
 END_TEST
 
@@ -319,6 +712,15 @@ peer_suite(void)
 	tcase_add_test(tc, test_full);
 	tcase_add_test(tc, test_find_ignores_port);
 	tcase_add_test(tc, test_sent);
+	tcase_add_test(tc, test_hello_sent);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("mesh");
+	tcase_add_test(tc, test_formats);
+	tcase_add_test(tc, test_liveness);
+	tcase_add_test(tc, test_restart);
+	tcase_add_test(tc, test_ss_peer_unknown);
+	tcase_add_test(tc, test_send_key);
+	tcase_add_test(tc, test_relay_macs);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -333,6 +735,7 @@ counters_suite(void)
 	tcase_add_test(tc, test_counters_lines);
 	tcase_add_test(tc, test_counters_split);
 	tcase_add_test(tc, test_counters_iface_peer);
+	tcase_add_test(tc, test_counters_peer_states);
 	tcase_add_test(tc, test_errno_names);
 	suite_add_tcase(s, tc);
 	return s;

@@ -105,6 +105,14 @@ for line in \
     "mesh-port = 7124  # default" \
     "other-relays = (none)  # default" \
     "log-level = info  # default" \
+    "mesh-key-file = (none)  # default" \
+    "mesh-auth = off  # default" \
+    "hello-interval = 2  # default" \
+    "mesh-freshness = 30  # default" \
+    "dedup-window = 500  # default" \
+    "rate-source = 2000/4000  # default" \
+    "rate-peer = 20000/40000  # default" \
+    "rate-global = 100000/200000  # default" \
     "# configuration file: $EMPTY" \
     "configuration OK"; do
 	expect_line "$line"
@@ -134,6 +142,84 @@ expect_line "log-level = debug  # command line"
 expect_line "other-relays = 198.18.4.2:7300 198.18.5.2:7001  # command line"
 expect_line "broadcast-port = 5065  # command line"
 expect_line "target-interface = lo  # file $conf:1"
+
+# The authenticated mesh: modes, the key file, peer formats, timers, rates.
+expect_error 'command line: mesh-auth: "required": needs a key: set mesh-key-file' \
+    -- -t lo --mesh-auth required
+expect_error 'command line: mesh-auth: "on": unknown mode (off, accept-both, required)' \
+    -- -t lo --mesh-auth on
+expect_error 'command line: other-relays: "198.18.2.2:7124/native": the native format needs a key: set mesh-key-file' \
+    -- -t lo --other-relays 198.18.2.2/native
+expect_error 'command line: other-relays: "198.18.2.2/tls": unknown format "/tls"' \
+    -- -t lo --other-relays 198.18.2.2/tls
+expect_error 'command line: hello-interval: "0": not a number of seconds from 1 to 3600' \
+    -- -t lo --hello-interval 0
+expect_error 'command line: mesh-freshness: "3601": not a number of seconds from 1 to 3600' \
+    -- -t lo --mesh-freshness 3601
+expect_error 'command line: dedup-window: "60001": not a number of milliseconds from 1 to 60000' \
+    -- -t lo --dedup-window 60001
+expect_error 'command line: rate-source: "0/10": a burst needs a rate: 0 alone means unlimited' \
+    -- -t lo --rate-source 0/10
+expect_error 'command line: rate-global: "fast": not PPS or PPS/BURST' \
+    -- -t lo --rate-global fast
+expect_error 'command line: mesh-key-file: "mesh.key": not an absolute path' \
+    -- -t lo --mesh-key-file mesh.key
+
+# The key file recipe of snowrelayd(8).
+key=$SR_TMP/snowrelayd.key
+printf '1 %s\n' "$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" >"$key"
+chmod 600 "$key"
+expect_error "command line: other-relays: \"198.18.2.2:7124/ss\": mesh-auth is required (the default with mesh-key-file), which refuses the \"SS\" format: use mesh-auth accept-both" \
+    -- -t lo --mesh-key-file "$key" --other-relays 198.18.2.2/ss
+chmod 644 "$key"
+expect_error "command line: mesh-key-file: $key: readable or writable by group or others" \
+    -- -t lo --mesh-key-file "$key"
+chmod 600 "$key"
+expect_error "command line: mesh-key-file: $SR_TMP/none.key: No such file or directory" \
+    -- -t lo --mesh-key-file "$SR_TMP/none.key"
+printf '1 abc\n' >"$SR_TMP/bad.key"
+chmod 600 "$SR_TMP/bad.key"
+expect_error "command line: mesh-key-file: $SR_TMP/bad.key:1: " \
+    -- -t lo --mesh-key-file "$SR_TMP/bad.key"
+
+run -- -t lo --mesh-key-file "$key" --mesh-auth accept-both --other-relays \
+    198.18.2.2/ss 198.18.3.2:7200/native 198.18.4.2 --hello-interval 5 \
+    --rate-peer 0 --rate-source 100 --rate-global=5000/6000 \
+    --mesh-freshness 10 --dedup-window 250
+expect_line "mesh-key-file = $key  # command line"
+expect_line "mesh-auth = accept-both  # command line"
+expect_line "other-relays = 198.18.2.2:7124/ss 198.18.3.2:7200/native 198.18.4.2:7124  # command line"
+expect_line "hello-interval = 5  # command line"
+expect_line "mesh-freshness = 10  # command line"
+expect_line "dedup-window = 250  # command line"
+expect_line "rate-source = 100/200  # command line"
+expect_line "rate-peer = 0  # command line"
+expect_line "rate-global = 5000/6000  # command line"
+[ -z "$ERR" ] || fail "stderr not empty: $ERR"
+
+# A key file in the configuration file: required by default, overridable.
+conf=$SR_TMP/auth.conf
+printf 'target-interface = lo\nmesh-key-file = %s\nother-relays = 198.18.2.2\n' \
+    "$key" >"$conf"
+run -- -f "$conf"
+expect_line "mesh-key-file = $key  # file $conf:2"
+expect_line "mesh-auth = required  # default"
+expect_line "other-relays = 198.18.2.2:7124  # file $conf:3"
+run -- -f "$conf" --mesh-auth off
+expect_line "mesh-auth = off  # command line"
+case $ERR in
+*"mesh-auth is off: mesh-key-file $key is not used"*)	;;
+*)	fail "no warning that the key file is unused: '$ERR'" ;;
+esac
+checks=$(( checks + 1 ))
+# A migration: accept-both with a SnowSignal peer; required refuses it.
+printf 'target-interface = lo\nmesh-key-file = %s\nother-relays = 198.18.2.2/ss\nmesh-auth = accept-both\n' \
+    "$key" >"$conf"
+run -- -f "$conf"
+expect_line "other-relays = 198.18.2.2:7124/ss  # file $conf:3"
+expect_line "mesh-auth = accept-both  # file $conf:4"
+expect_error "$conf:3: other-relays: \"198.18.2.2:7124/ss\": mesh-auth is required, which refuses the \"SS\" format" \
+    -- -f "$conf" --mesh-auth required
 
 # SERVICENAME is accepted, shown and warned about, not an error.
 run SERVICENAME=relays -- -t lo

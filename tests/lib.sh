@@ -184,7 +184,15 @@ sr_cleanup()
 	for (( i = ${#SR_NAMESPACES[@]} - 1; i >= 0; i-- )); do
 		ip netns del "${SR_NAMESPACES[$i]}" 2>/dev/null
 	done
+	# SR_KEEP_LOGS=DIR (debugging, sanitizer runs): keep the relay logs.
+	if [ -n "$SR_KEEP_LOGS" ] && [ -n "$SR_TMP" ]; then
+		mkdir -p "$SR_KEEP_LOGS" &&
+		    for p in "$SR_TMP"/relay-*.log; do
+			[ -f "$p" ] && cp "$p" "$SR_KEEP_LOGS/$SR_NAME-$$-${p##*/}"
+		    done
+	fi
 	[ -n "$SR_TMP" ] && rm -rf "$SR_TMP"
+	[ -n "$SR_KEYDIR" ] && rm -rf "$SR_KEYDIR"
 	exit "$rc"
 }
 
@@ -402,8 +410,10 @@ counter()
 {
 	local v
 
-	v=$(grep -F -- "$2" "$1" 2>/dev/null | tail -n 1 | tr ' \t' '\n\n' |
-	    sed -n "s/^$3=//p" | head -n 1)
+	# The last line with TAG that has KEY: a long counter line is split
+	# into several lines with the same prefix.
+	v=$(grep -F -- "$2" "$1" 2>/dev/null | grep -E -- "[[:space:]:]$3=" |
+	    tail -n 1 | tr ' \t' '\n\n' | sed -n "s/^$3=//p" | head -n 1)
 	echo "${v:-NA}"
 }
 
@@ -529,4 +539,181 @@ mesh()
 
 	shift
 	timeout 30 ip netns exec "$(ns "$name")" "$TOOLS/meshsend" "$@"
+}
+
+# ---- authenticated mesh (issue 3): keys, log lines, dumps, CPU ---------------
+
+SR_KEYDIR=
+
+# need_tools TOOL...: fail unless these test tools are built.
+need_tools()
+{
+	local t
+
+	for t in "$@"; do
+		[ -x "$TOOLS/$t" ] || fail "$TOOLS/$t not built (run make check)"
+	done
+}
+
+# keys_init: make SR_KEYDIR, a directory for key files owned by nobody
+# with mode 700, outside SR_TMP (which only root can enter), so that a
+# helper running as nobody can re-read its key file on SIGHUP.
+keys_init()
+{
+	SR_KEYDIR=$(mktemp -d "${TMPDIR:-/tmp}/snowrelay-keys-$SR_NAME.XXXXXX") ||
+	    fail "mktemp key dir"
+	chown nobody "$SR_KEYDIR" && chmod 700 "$SR_KEYDIR" ||
+	    fail "chown/chmod $SR_KEYDIR"
+}
+
+# key_hex ID: the test secret of key ID (32 bytes, hex); the same ID
+# always gives the same secret, so every relay's files agree.
+key_hex()
+{
+	printf 'snowrelay-test-key-%s' "$1" | sha256sum | cut -c1-64
+}
+
+# key_file NAME ID...: write $SR_KEYDIR/NAME with one "ID HEX" line per id
+# (the first is the primary), owned by nobody, mode 600, replacing any
+# old file atomically. Prints the path.
+key_file()
+{
+	local f="$SR_KEYDIR/$1" tmp id
+
+	shift
+	[ -n "$SR_KEYDIR" ] || fail "key_file: call keys_init first"
+	tmp=$(mktemp "$SR_KEYDIR/.new.XXXXXX") || fail "mktemp key file"
+	{
+		echo "# snowrelay test keys"
+		for id in "$@"; do
+			echo "$id $(key_hex "$id")"
+		done
+	} >"$tmp"
+	chmod 600 "$tmp" && chown nobody "$tmp" && mv -f "$tmp" "$f" ||
+	    fail "key file $f"
+	echo "$f"
+}
+
+# log_count NAME ERE: lines of relay NAME's log matching the extended regex.
+log_count()
+{
+	local n
+
+	n=$(grep -cE -- "$2" "${SR_RELAY_LOG[$1]}" 2>/dev/null)
+	echo "${n:-0}"
+}
+
+# log_has NAME ERE N: at least N matching lines.
+log_has()
+{
+	[ "$(log_count "$1" "$2")" -ge "$3" ]
+}
+
+# log_wait NAME ERE N SECONDS: wait until at least N lines match; 1 on timeout.
+log_wait()
+{
+	wait_until "$4" log_has "$1" "$2" "$3"
+}
+
+# re_addr A.B.C.D: the address quoted for a regex.
+re_addr()
+{
+	echo "$1" | sed 's/\./\\./g'
+}
+
+# peer_up_re ADDR / peer_down_re ADDR: the liveness log lines of a peer
+# ("peer 198.18.2.2:7124 up (relay id ...)", "peer ...:7124 down: ...").
+peer_up_re()
+{
+	echo "peer $(re_addr "$1"):[0-9]+ up"
+}
+
+peer_down_re()
+{
+	echo "peer $(re_addr "$1"):[0-9]+ down"
+}
+
+# peers_wait_up NAME SECONDS ADDR...: wait until relay NAME has logged
+# each peer ADDR up at least once; 1 (and says which) on timeout.
+peers_wait_up()
+{
+	local name=$1 secs=$2 a
+
+	shift 2
+	for a in "$@"; do
+		log_wait "$name" "$(peer_up_re "$a")" 1 "$secs" ||
+		    { say "relay $name: peer $a not up after ${secs}s"; return 1; }
+	done
+}
+
+# dump_lines NAME TAG: the lines with TAG from relay NAME's last counter
+# dump (from its last "counters: captured=" line on).
+dump_lines()
+{
+	local log=${SR_RELAY_LOG[$1]} n
+
+	n=$(grep -nF 'counters: captured=' "$log" | tail -n 1 | cut -d: -f1)
+	[ -n "$n" ] || return 0
+	tail -n "+$n" "$log" | grep -F -- "$2"
+}
+
+# dump_sum NAME TAG: the sum of all KEY=N items on those lines.
+dump_sum()
+{
+	dump_lines "$1" "$2" | tr ' \t' '\n\n' | sed -n 's/^[a-z_0-9]*=\([0-9][0-9]*\)$/\1/p' |
+	    awk '{ s += $1 } END { print s + 0 }'
+}
+
+# dump_kv NAME TAG: every KEY=N item of those lines, one per line.
+dump_kv()
+{
+	dump_lines "$1" "$2" | tr ' \t' '\n\n' | grep -E '^[a-z_0-9]+=[0-9]+$'
+}
+
+# dump_changed NAME TAG OLDFILE: the "KEY=delta" items that differ between
+# OLDFILE (an earlier dump_kv) and the current dump, space separated.
+dump_changed()
+{
+	dump_kv "$1" "$2" | awk -F= -v old="$3" '
+	    BEGIN { while ((getline l < old) > 0) { split(l, a, "="); o[a[1]] = a[2] } }
+	    { d = $2 - o[$1]; if (d != 0) printf "%s=%d ", $1, d }'
+}
+
+# proc_cpu_ticks PID: utime + stime of a process in clock ticks, or NA.
+proc_cpu_ticks()
+{
+	local s
+
+	s=$(cat "/proc/$1/stat" 2>/dev/null) || { echo NA; return; }
+	s=${s##*) }
+	set -- $s
+	echo $(( ${12} + ${13} ))
+}
+
+# relay_kill NAME: SIGKILL the helper and the worker of relay NAME (a crash).
+relay_kill()
+{
+	local pid=${SR_RELAY_PID[$1]} wpid
+
+	wpid=$(relay_worker "$1")
+	kill -KILL "$pid" $wpid 2>/dev/null
+	wait_until 3 pid_gone "$pid"
+	[ -z "$wpid" ] || wait_until 3 pid_gone "$wpid"
+	wait "$pid" 2>/dev/null
+}
+
+# pcap_start NAME KEY FILE SECONDS FILTER...: tcpdump on eth0 of NAME
+# writing FILE (packet-buffered), bounded; waits until it listens.
+pcap_start()
+{
+	local name=$1 key=$2 file=$3 secs=$4
+
+	shift 4
+	# -Z root: tcpdump would otherwise drop to its own user before
+	# creating the file, and SR_TMP is root-only. --immediate-mode: no
+	# packet waits in the ring buffer when the capture is stopped.
+	bg_start "$name" "$key" timeout "$secs" tcpdump -Z root --immediate-mode -i eth0 -nn -U \
+	    -w "$file" "$@"
+	wait_until 5 grep -q 'listening on' "$(out "$key")" ||
+	    fail "tcpdump in $name did not start: $(cat "$(out "$key")")"
 }

@@ -27,22 +27,29 @@ $out"
 done
 
 # 2. The usage text: from the binary if it is built, else from the source.
+# The synopsis may wrap: its continuation lines are indented and start
+# with "[", as in the rendered man page.
 if [ -x "$top_builddir/snowrelayd" ]; then
 	"$top_builddir/snowrelayd" -h >"$SR_TMP/usage" 2>&1 ||
 	    fail "snowrelayd -h exited $?"
 	from="snowrelayd -h"
 else
-	# The string literals of config_usage(), concatenated.
-	sed -n '/^config_usage(/,/^}/p' "$top_srcdir/src/config.c" |
-	    sed -n '/"usage: /,/\\n"/p' | sed 's/^[^"]*"//; s/"[^"]*$//' |
-	    tr -d '\n' | sed 's/\\n$//' >"$SR_TMP/usage"
-	echo >>"$SR_TMP/usage"
-	sed -n '/^config_usage(/,/^}/p' "$top_srcdir/src/config.c" |
+	# The string literals of usage_synopsis[], then the option column
+	# of usage_help[], both in src/config.c.
+	sed -n '/^static const char usage_synopsis\[\]/,/;$/p' \
+	    "$top_srcdir/src/config.c" | grep -o '"[^"]*"' | sed 's/^"//; s/"$//' |
+	    tr -d '\n' >"$SR_TMP/synopsis"
+	printf '%b' "$(cat "$SR_TMP/synopsis")" >"$SR_TMP/usage"
+	sed -n '/^} usage_help\[\] = {/,/^};/p' "$top_srcdir/src/config.c" |
 	    grep -o '{ "-[^"]*"' | sed 's/^{ "/  /' >>"$SR_TMP/usage"
 	from="src/config.c"
 fi
-usage=$(sed -n '1s/^usage: //p' "$SR_TMP/usage")
+usage=$(sed -n '1{/^usage: /!q;s/^usage: //;p;n}; /^ *\[/{s/^ *//;p;b}; q' \
+    "$SR_TMP/usage" | tr '\n' ' ' | sed 's/ $//')
 [ -n "$usage" ] || fail "no usage line in $from"
+# Every line of the usage fits a terminal.
+long=$(awk 'length($0) > 79' "$SR_TMP/usage" | grep -v '^  .*(' | head -n 1)
+[ -z "$long" ] || fail "usage line longer than 79 columns in $from: $long"
 
 # 3. The rendered SYNOPSIS, joined into one line, is the usage line.
 synopsis=$("$MANDOC" -Tascii "$PAGE8" 2>/dev/null | sed 's/.\x08//g' |
@@ -64,7 +71,7 @@ for opt in $(grep -o -- '--[a-z][a-z-]*' "$SR_TMP/usage" | sort -u); do
 	entry "${opt#-}" || fail "option $opt ($from) has no entry in snowrelayd.8"
 	n=$(( n + 1 ))
 done
-[ "$n" -ge 9 ] || fail "only $n long options found in $from"
+[ "$n" -ge 17 ] || fail "only $n long options found in $from"
 ok "$n long options documented"
 n=0
 for opt in $(sed -n 's/^  \(-[^ -].*\)$/\1/p' "$SR_TMP/usage" | sed 's/  .*//' |
@@ -77,7 +84,8 @@ ok "$n short options documented"
 
 # 5. Every key of the config file has an entry in snowrelayd.conf.5.
 for key in target-interface broadcast-port mesh-port other-relays log-level \
-    user chroot; do
+    user chroot mesh-key-file mesh-auth hello-interval mesh-freshness \
+    dedup-window rate-source rate-peer rate-global; do
 	grep -q "^\\.It Ic $key " "$PAGE5" || fail "key $key not in snowrelayd.conf.5"
 done
 ok "every key documented in snowrelayd.conf.5"

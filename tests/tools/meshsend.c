@@ -2,9 +2,9 @@
  * Copyright (c) 2026 The snowrelay authors
  * SPDX-License-Identifier: ISC
  *
- * Test tool: craft SnowSignal mesh datagrams ("SS" + Ethernet + IPv4 +
- * UDP/TCP/ICMP + test payload, checksums correct) and send them over a
- * normal UDP socket to a relay's mesh port, as a peer (or an impostor) would.
+ * Test tool: send mesh datagrams -- "SS" + frame, or native DATA/HELLO,
+ * signed or forged (encoded here from src/mesh.h, independently of the
+ * daemon's codec) -- to a relay's mesh port, as a peer or an impostor would.
  */
 #include <sys/socket.h>
 
@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +21,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <nettle/hmac.h>
+
+#include "keyfile.h"
+
 #define PL_HDR		20		/* test payload, see bcsend.c */
 #define ETH_LEN		14
 #define IP_LEN		20
@@ -27,7 +32,16 @@
 #define TCP_LEN		20
 #define ICMP_LEN	8
 #define DGRAM_MAX	9300
-#define COUNT_MAX	1000000UL
+#define COUNT_MAX	100000000UL
+
+/* Native format (src/mesh.h). */
+#define NAT_HLEN	24
+#define NAT_TAGLEN	16
+#define NAT_VERSION	1
+#define NAT_DATA	1
+#define NAT_HELLO	2
+#define HELLO_MIN	24
+#define HELLO_MACS	8		/* MAX_IFACES */
 
 enum proto { P_UDP = 17, P_TCP = 6, P_ICMP = 1 };
 
@@ -40,11 +54,27 @@ struct opts {
 	int		 partial;	/* UDP checksum: pseudo-header sum only */
 	size_t		 size;		/* test payload bytes */
 	size_t		 cut;		/* send only this many bytes; 0: all */
+	/* Native format: */
+	int		 native;
+	int		 type;		/* NAT_DATA or NAT_HELLO */
+	const char	*keyfile;
+	struct keyfile	 kf;		/* read with the daemon's own reader */
+	long		 key_id;	/* -1: the file's first (primary) key */
+	uint32_t	 relay_id;
+	int		 have_seq;
+	uint64_t	 seq;
+	int		 have_ts;
+	uint32_t	 ts;
+	long		 ts_offset;
+	int		 bad_tag, no_tag, wrong_key, bad_length;
+	unsigned long	 hello_interval;
+	uint8_t		 hello_macs[HELLO_MACS][6];
+	size_t		 nmacs;
 	/* How to send: */
 	const char	*bindaddr;	/* -b, or NULL */
 	const char	*relayname;
 	struct sockaddr_in relay;
-	unsigned long	 count, rate, first, maxsecs;
+	unsigned long	 count, rate, first, maxsecs, interval_ms;
 	int		 quiet;
 };
 
@@ -58,10 +88,19 @@ usage(void)
 	    "                [-n count] [-P dst-port] [-p udp|tcp|icmp] "
 	    "[-r rate] [-S src-port]\n"
 	    "                [-s inner-src] [-T max-seconds] [-x mesh-port] "
-	    "[-z size] relay\n"
+	    "[-z size] [--interval-ms ms]\n"
+	    "                [--native -K keyfile [--key-id N] [--relay-id N] "
+	    "[--seq N]\n"
+	    "                 [--timestamp S | --ts-offset S] [--type data|hello]\n"
+	    "                 [--hello-interval S] [--hello-mac MAC ...]\n"
+	    "                 [--bad-length | --bad-tag | --no-tag | --wrong-key]] "
+	    "relay\n"
 	    "  -c: leave only the pseudo-header sum in the UDP checksum (offload)\n"
 	    "  -L: send only the first cut-length bytes of each datagram\n"
-	    "  -M: bad magic; -m: broadcast (default), unicast, or xx:xx:xx:xx:xx:xx\n");
+	    "  -M: bad magic; -m: broadcast (default), unicast, or xx:xx:xx:xx:xx:xx\n"
+	    "  --bad-tag: flip a bit of the tag; --no-tag: omit the 16 tag bytes;\n"
+	    "  --wrong-key: put a key id that is not in the key file;\n"
+	    "  --bad-length: a wrong payload length field, correctly signed\n");
 	exit(2);
 }
 
@@ -73,17 +112,18 @@ stop_cb(int sig)
 }
 
 /* Parse a decimal number in [min, max] or exit with a message. */
-static unsigned long
-number(const char *s, unsigned long min, unsigned long max, const char *what)
+static unsigned long long
+number(const char *s, unsigned long long min, unsigned long long max,
+    const char *what)
 {
-	char		*end;
-	unsigned long	 v;
+	char			*end;
+	unsigned long long	 v;
 
 	errno = 0;
-	v = strtoul(s, &end, 10);
+	v = strtoull(s, &end, 0);
 	if (errno != 0 || end == s || *end != '\0' || v < min || v > max ||
 	    s[0] == '-') {
-		fprintf(stderr, "meshsend: %s: %s: not a number in %lu..%lu\n",
+		fprintf(stderr, "meshsend: %s: %s: not a number in %llu..%llu\n",
 		    what, s, min, max);
 		exit(2);
 	}
@@ -116,7 +156,7 @@ mac(const char *s, uint8_t m[6])
 	}
 	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x", &b[0], &b[1], &b[2], &b[3],
 	    &b[4], &b[5]) != 6) {
-		fprintf(stderr, "meshsend: -m: %s: not a MAC address\n", s);
+		fprintf(stderr, "meshsend: %s: not a MAC address\n", s);
 		exit(2);
 	}
 	for (i = 0; i < 6; i++)
@@ -124,12 +164,18 @@ mac(const char *s, uint8_t m[6])
 }
 
 static uint64_t
-now_ns(void)
+clock_ns(clockid_t clk)
 {
 	struct timespec	 ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clk, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t
+now_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
 }
 
 static void
@@ -146,6 +192,13 @@ put32(uint8_t *p, uint32_t v)
 	p[1] = v >> 16;
 	p[2] = v >> 8;
 	p[3] = v;
+}
+
+static void
+put64(uint8_t *p, uint64_t v)
+{
+	put32(p, (uint32_t)(v >> 32));
+	put32(p + 4, (uint32_t)v);
 }
 
 /* Ones' complement sum of p[0..len), big-endian words, odd byte padded. */
@@ -235,14 +288,13 @@ build_l4(uint8_t *ip, uint8_t *l4, const struct opts *o, uint32_t seq)
 	return l4len;
 }
 
-/* Build one mesh datagram into d; returns its length. */
+/* Build one Ethernet frame at eth; returns its length. */
 static size_t
-build(uint8_t *d, const struct opts *o, uint32_t seq)
+build_frame(uint8_t *eth, const struct opts *o, uint32_t seq)
 {
-	uint8_t		*eth = d + 2, *ip = eth + ETH_LEN, *l4 = ip + IP_LEN;
+	uint8_t		*ip = eth + ETH_LEN, *l4 = ip + IP_LEN;
 	size_t		 hl, l4len;
 
-	memcpy(d, o->bad_magic ? "XS" : "SS", 2);
 	memcpy(eth, o->dmac, 6);
 	memcpy(eth + 6, o->smac, 6);
 	put16(eth + 12, 0x0800);
@@ -259,7 +311,122 @@ build(uint8_t *d, const struct opts *o, uint32_t seq)
 	memcpy(ip + 16, &o->dst, 4);
 	put16(ip + 10, (uint16_t)~fold(sum16(ip, IP_LEN, 0)));
 	l4len = build_l4(ip, l4, o, seq);
-	return 2 + ETH_LEN + IP_LEN + l4len;
+	return ETH_LEN + IP_LEN + l4len;
+}
+
+/* Build the HELLO payload (src/mesh.h) at p; returns its length. */
+static size_t
+build_hello(uint8_t *p, const struct opts *o)
+{
+	size_t	 i, n;
+
+	memset(p, 0, HELLO_MIN);
+	p[0] = 1;				/* hello version */
+	p[1] = (uint8_t)o->nmacs;
+	p[2] = (uint8_t)o->kf.nkeys;
+	put16(p + 4, (uint16_t)o->hello_interval);
+	memcpy(p + 8, "meshsend", 8);		/* version string, NUL-padded */
+	n = HELLO_MIN;
+	for (i = 0; i < o->kf.nkeys; i++)
+		p[n++] = o->kf.keys[i].id;
+	for (i = 0; i < o->nmacs; i++, n += 6)
+		memcpy(p + n, o->hello_macs[i], 6);
+	return n;
+}
+
+/* The key that signs: --key-id from the file, else the primary. */
+static const struct keyfile_key *
+sign_key(const struct opts *o)
+{
+	size_t	 i;
+
+	if (o->key_id < 0)
+		return &o->kf.keys[0];
+	for (i = 0; i < o->kf.nkeys; i++)
+		if (o->kf.keys[i].id == o->key_id)
+			return &o->kf.keys[i];
+	fprintf(stderr, "meshsend: --key-id %ld: not in %s\n", o->key_id, o->keyfile);
+	exit(2);
+}
+
+/* A key id that is not in the key file (for --wrong-key). */
+static unsigned int
+absent_key_id(const struct opts *o)
+{
+	unsigned int	 id;
+	size_t		 i;
+
+	for (id = 255; id > 0; id--) {
+		for (i = 0; i < o->kf.nkeys; i++)
+			if (o->kf.keys[i].id == id)
+				break;
+		if (i == o->kf.nkeys)
+			return id;
+	}
+	return 255;
+}
+
+/*
+ * Build one native datagram in d: header, payload (a frame or a HELLO),
+ * then the tag (forged as asked). Returns its length.
+ */
+static size_t
+build_native(uint8_t *d, const struct opts *o, uint32_t i)
+{
+	struct hmac_sha256_ctx	 ctx;
+	const struct keyfile_key *k = sign_key(o);
+	size_t			 n;
+	uint32_t		 ts;
+
+	if (o->type == NAT_HELLO)
+		n = build_hello(d + NAT_HLEN, o);
+	else
+		n = build_frame(d + NAT_HLEN, o, (uint32_t)(o->first + i));
+	ts = o->have_ts ? o->ts :
+	    (uint32_t)((int64_t)(clock_ns(CLOCK_REALTIME) / 1000000000ULL) +
+	    o->ts_offset);
+	d[0] = 0x53;				/* "SA" */
+	d[1] = 0x41;
+	d[2] = NAT_VERSION;
+	d[3] = (uint8_t)o->type;
+	d[4] = (uint8_t)(o->wrong_key ? absent_key_id(o) : k->id);
+	d[5] = 0;				/* flags */
+	/* --bad-length: a wrong length field, correctly signed. */
+	put16(d + 6, (uint16_t)(n + (o->bad_length ? 1 : 0)));
+	put32(d + 8, o->relay_id);
+	put32(d + 12, ts);
+	put64(d + 16, o->seq + i);
+	n += NAT_HLEN;
+	if (o->no_tag)
+		return n;
+	hmac_sha256_set_key(&ctx, k->len, k->secret);
+	hmac_sha256_update(&ctx, n, d);
+	hmac_sha256_digest(&ctx, NAT_TAGLEN, d + n);
+	if (o->bad_tag)
+		d[n + NAT_TAGLEN - 1] ^= 0x01;
+	return n + NAT_TAGLEN;
+}
+
+/* Build datagram number i (0-based) into d; returns its length. */
+static size_t
+build(uint8_t *d, const struct opts *o, uint32_t i)
+{
+	if (o->native)
+		return build_native(d, o, i);
+	memcpy(d, o->bad_magic ? "XS" : "SS", 2);
+	return 2 + build_frame(d + 2, o, (uint32_t)(o->first + i));
+}
+
+/* Read the key file with the daemon's reader (same checks), or exit 2. */
+static void
+read_keys(struct opts *o)
+{
+	char	 err[256];
+
+	if (keyfile_read(o->keyfile, &o->kf, err, sizeof(err)) == -1) {
+		fprintf(stderr, "meshsend: %s\n", err);
+		exit(2);
+	}
 }
 
 static void
@@ -318,11 +485,16 @@ opts_init(struct opts *o)
 	memcpy(o->smac, smac, 6);
 	o->count = 1;
 	o->maxsecs = 30;
+	o->type = NAT_DATA;
+	o->key_id = -1;
+	o->hello_interval = 2;
+	/* Like the relay: a random id and a sequence starting at now in ns. */
+	o->relay_id = (uint32_t)(clock_ns(CLOCK_REALTIME) ^ (uint64_t)getpid() << 16);
 }
 
-/* Apply one option letter; 0 if it is not one of ours. */
+/* Apply one short option letter; 0 if it is not one of ours. */
 static int
-opt_apply(struct opts *o, int ch, char *arg)
+opt_short(struct opts *o, int ch, char *arg)
 {
 	switch (ch) {
 	case 'b':
@@ -359,7 +531,7 @@ opt_apply(struct opts *o, int ch, char *arg)
 		o->quiet = 1;
 		break;
 	case 'r':
-		o->rate = number(arg, 0, 1000000, "-r");
+		o->rate = number(arg, 0, 10000000, "-r");
 		break;
 	case 'S':
 		o->sport = (uint16_t)number(arg, 1, 65535, "-S");
@@ -374,13 +546,156 @@ opt_apply(struct opts *o, int ch, char *arg)
 		o->meshport = (uint16_t)number(arg, 1, 65535, "-x");
 		break;
 	case 'z':
-		o->size = number(arg, PL_HDR,
-		    DGRAM_MAX - 2 - ETH_LEN - IP_LEN - TCP_LEN, "-z");
+		o->size = number(arg, PL_HDR, DGRAM_MAX - NAT_HLEN - NAT_TAGLEN -
+		    ETH_LEN - IP_LEN - TCP_LEN, "-z");
 		break;
 	default:
 		return 0;
 	}
 	return 1;
+}
+
+enum {
+	O_NATIVE = 256, O_KEY_ID, O_RELAY_ID, O_SEQ, O_TIMESTAMP, O_TS_OFFSET,
+	O_TYPE, O_BAD_TAG, O_NO_TAG, O_WRONG_KEY, O_HELLO_INTERVAL, O_HELLO_MAC,
+	O_INTERVAL_MS, O_BAD_LENGTH,
+};
+
+static const struct option longopts[] = {
+	{ "native",		no_argument,		NULL, O_NATIVE },
+	{ "key-file",		required_argument,	NULL, 'K' },
+	{ "key-id",		required_argument,	NULL, O_KEY_ID },
+	{ "relay-id",		required_argument,	NULL, O_RELAY_ID },
+	{ "seq",		required_argument,	NULL, O_SEQ },
+	{ "timestamp",		required_argument,	NULL, O_TIMESTAMP },
+	{ "ts-offset",		required_argument,	NULL, O_TS_OFFSET },
+	{ "type",		required_argument,	NULL, O_TYPE },
+	{ "bad-tag",		no_argument,		NULL, O_BAD_TAG },
+	{ "no-tag",		no_argument,		NULL, O_NO_TAG },
+	{ "wrong-key",		no_argument,		NULL, O_WRONG_KEY },
+	{ "bad-length",		no_argument,		NULL, O_BAD_LENGTH },
+	{ "hello-interval",	required_argument,	NULL, O_HELLO_INTERVAL },
+	{ "hello-mac",		required_argument,	NULL, O_HELLO_MAC },
+	{ "interval-ms",	required_argument,	NULL, O_INTERVAL_MS },
+	{ NULL,			0,			NULL, 0 },
+};
+
+/* Apply one HELLO or pacing option; 0 if it is not one of ours. */
+static int
+opt_hello(struct opts *o, int ch, char *arg)
+{
+	switch (ch) {
+	case O_HELLO_INTERVAL:
+		o->hello_interval = number(arg, 1, 3600, "--hello-interval");
+		break;
+	case O_HELLO_MAC:
+		if (o->nmacs == HELLO_MACS) {
+			fprintf(stderr, "meshsend: --hello-mac: at most %d\n", HELLO_MACS);
+			exit(2);
+		}
+		mac(arg, o->hello_macs[o->nmacs++]);
+		break;
+	case O_INTERVAL_MS:
+		o->interval_ms = number(arg, 0, 3600000, "--interval-ms");
+		break;
+	default:
+		return 0;
+	}
+	return 1;
+}
+
+/* Apply one native-format option; 0 if it is not one of ours. */
+static int
+opt_long(struct opts *o, int ch, char *arg)
+{
+	char	*end;
+
+	switch (ch) {
+	case O_NATIVE:
+		o->native = 1;
+		break;
+	case 'K':
+		o->keyfile = arg;
+		break;
+	case O_KEY_ID:
+		o->key_id = (long)number(arg, 1, 255, "--key-id");
+		break;
+	case O_RELAY_ID:
+		o->relay_id = (uint32_t)number(arg, 0, UINT32_MAX, "--relay-id");
+		break;
+	case O_SEQ:
+		o->seq = number(arg, 0, UINT64_MAX, "--seq");
+		o->have_seq = 1;
+		break;
+	case O_TIMESTAMP:
+		o->ts = (uint32_t)number(arg, 0, UINT32_MAX, "--timestamp");
+		o->have_ts = 1;
+		break;
+	case O_TS_OFFSET:
+		errno = 0;
+		o->ts_offset = strtol(arg, &end, 10);
+		if (errno != 0 || end == arg || *end != '\0') {
+			fprintf(stderr, "meshsend: --ts-offset: %s: not a number\n", arg);
+			exit(2);
+		}
+		break;
+	case O_TYPE:
+		if (strcmp(arg, "data") == 0)
+			o->type = NAT_DATA;
+		else if (strcmp(arg, "hello") == 0)
+			o->type = NAT_HELLO;
+		else {
+			fprintf(stderr, "meshsend: --type: %s: not data or hello\n", arg);
+			exit(2);
+		}
+		break;
+	case O_BAD_TAG:
+		o->bad_tag = 1;
+		break;
+	case O_NO_TAG:
+		o->no_tag = 1;
+		break;
+	case O_WRONG_KEY:
+		o->wrong_key = 1;
+		break;
+	case O_BAD_LENGTH:
+		o->bad_length = 1;
+		break;
+	default:
+		return 0;
+	}
+	return 1;
+}
+
+/* Check that the native options make sense together, or exit 2. */
+static void
+check_native(struct opts *o)
+{
+	if (!o->native) {
+		if (o->keyfile != NULL || o->bad_tag || o->no_tag || o->wrong_key ||
+		    o->bad_length || o->have_seq || o->type != NAT_DATA) {
+			fprintf(stderr, "meshsend: native options need --native\n");
+			exit(2);
+		}
+		return;
+	}
+	if (o->keyfile == NULL) {
+		fprintf(stderr, "meshsend: --native needs -K keyfile\n");
+		exit(2);
+	}
+	if (o->bad_tag + o->no_tag + o->wrong_key > 1) {
+		fprintf(stderr, "meshsend: --bad-tag, --no-tag, --wrong-key: "
+		    "at most one\n");
+		exit(2);
+	}
+	if (o->bad_magic) {
+		fprintf(stderr, "meshsend: -M is for \"SS\" datagrams only\n");
+		exit(2);
+	}
+	read_keys(o);
+	(void)sign_key(o);
+	if (!o->have_seq)
+		o->seq = clock_ns(CLOCK_REALTIME);
 }
 
 /* Parse the command line into o, or exit 2 with a message. */
@@ -390,17 +705,71 @@ parse_args(int argc, char *argv[], struct opts *o)
 	int	 ch;
 
 	opts_init(o);
-	while ((ch = getopt(argc, argv, "b:cd:i:L:Mm:n:P:p:qr:S:s:T:x:z:")) != -1)
-		if (!opt_apply(o, ch, optarg))
+	while ((ch = getopt_long(argc, argv, "b:cd:i:K:L:Mm:n:P:p:qr:S:s:T:x:z:",
+	    longopts, NULL)) != -1)
+		if (!opt_short(o, ch, optarg) && !opt_long(o, ch, optarg) &&
+		    !opt_hello(o, ch, optarg))
 			usage();
 	argc -= optind;
 	argv += optind;
 	if (argc != 1)
 		usage();
+	check_native(o);
 	o->relayname = argv[0];
 	o->relay.sin_family = AF_INET;
 	addr(argv[0], &o->relay.sin_addr, "relay");
 	o->relay.sin_port = htons(o->meshport);
+}
+
+/* Sleep until the deadline (absolute CLOCK_MONOTONIC ns). */
+static void
+sleep_until(uint64_t t)
+{
+	struct timespec	 ts;
+
+	ts.tv_sec = (time_t)(t / 1000000000ULL);
+	ts.tv_nsec = (long)(t % 1000000000ULL);
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR &&
+	    !stop)
+		;
+}
+
+/* The pacing gap in ns: --interval-ms, else 1/rate, else none. */
+static uint64_t
+gap_ns(const struct opts *o)
+{
+	if (o->interval_ms > 0)
+		return o->interval_ms * 1000000ULL;
+	if (o->rate > 0)
+		return 1000000000ULL / o->rate;
+	return 0;
+}
+
+static void
+report(const struct opts *o, unsigned long sent, unsigned long errors,
+    size_t len)
+{
+	char	 a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &o->src, a, sizeof(a));
+	inet_ntop(AF_INET, &o->dst, b, sizeof(b));
+	if (!o->native) {
+		printf("sent %lu errors %lu mesh datagrams of %zu bytes to %s:%u "
+		    "(proto %d %s -> %s:%u)\n", sent, errors, len, o->relayname,
+		    o->meshport, (int)o->proto, a, b, o->dport);
+		return;
+	}
+	printf("sent %lu errors %lu native %s datagrams of %zu bytes to %s:%u "
+	    "key %u%s relay_id %u seq %llu..%llu%s%s%s (proto %d %s -> %s:%u)\n",
+	    sent, errors, o->type == NAT_HELLO ? "hello" : "data", len,
+	    o->relayname, o->meshport,
+	    o->wrong_key ? absent_key_id(o) : sign_key(o)->id,
+	    o->wrong_key ? " (wrong)" : "", o->relay_id,
+	    (unsigned long long)o->seq,
+	    (unsigned long long)(o->seq + (sent > 0 ? sent + errors - 1 : 0)),
+	    o->bad_tag ? " bad-tag" : "", o->no_tag ? " no-tag" : "",
+	    o->bad_length ? " bad-length" : "",
+	    (int)o->proto, a, b, o->dport);
 }
 
 int
@@ -408,10 +777,8 @@ main(int argc, char *argv[])
 {
 	static uint8_t		 d[DGRAM_MAX];
 	struct opts		 o;
-	struct timespec		 gap;
-	char			 a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
 	unsigned long		 i, sent = 0, errors = 0;
-	uint64_t		 deadline;
+	uint64_t		 start, deadline, gap;
 	size_t			 len = 0;
 	int			 s;
 
@@ -420,13 +787,14 @@ main(int argc, char *argv[])
 	signal(SIGINT, stop_cb);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	s = open_socket(o.bindaddr);
-	gap.tv_sec = o.rate > 0 ? (time_t)(1 / o.rate) : 0;
-	gap.tv_nsec = o.rate > 0 ? (long)(1000000000UL / o.rate % 1000000000UL) : 0;
-	deadline = now_ns() + o.maxsecs * 1000000000ULL;
+	gap = gap_ns(&o);
+	start = now_ns();
+	deadline = start + o.maxsecs * 1000000000ULL;
 	for (i = 0; i < o.count && !stop && now_ns() < deadline; i++) {
-		if (i > 0 && o.rate > 0)
-			nanosleep(&gap, NULL);
-		len = build(d, &o, (uint32_t)(o.first + i));
+		/* Pace against the start time so the average rate is exact. */
+		if (gap > 0)
+			sleep_until(start + i * gap);
+		len = build(d, &o, (uint32_t)i);
 		if (o.cut != 0 && o.cut < len)
 			len = o.cut;
 		if (sendto(s, d, len, 0, (struct sockaddr *)&o.relay,
@@ -438,13 +806,8 @@ main(int argc, char *argv[])
 		}
 		sent++;
 	}
-	if (!o.quiet) {
-		inet_ntop(AF_INET, &o.src, a, sizeof(a));
-		inet_ntop(AF_INET, &o.dst, b, sizeof(b));
-		printf("sent %lu errors %lu mesh datagrams of %zu bytes to %s:%u "
-		    "(proto %d %s -> %s:%u)\n", sent, errors, len, o.relayname,
-		    o.meshport, (int)o.proto, a, b, o.dport);
-	}
+	if (!o.quiet)
+		report(&o, sent, errors, len);
 	close(s);
 	return sent > 0 ? 0 : 1;
 }

@@ -1,0 +1,55 @@
+/*
+ * Copyright (c) 2026 The snowrelay authors
+ * SPDX-License-Identifier: ISC
+ *
+ * The duplicate-suppression cache: a fixed-size, set-associative table of
+ * keyed hashes (SipHash-2-4, random key per boot) of frames seen in the
+ * last moments. Bounded: never grows; the oldest entry of a set is evicted.
+ * Pure: the caller passes the key, the table and the time.
+ */
+#ifndef DEDUP_H
+#define DEDUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define DEDUP_WAYS	4		/* entries per set */
+
+struct dedup_entry {
+	uint64_t	 hash;
+	uint64_t	 when_ms;	/* 0: empty */
+};
+
+struct dedup {
+	struct dedup_entry	*table;		/* nsets * DEDUP_WAYS, caller-allocated */
+	size_t			 nsets;		/* a power of two */
+	uint64_t		 key[2];	/* SipHash key */
+	uint32_t		 window_ms;	/* how long a frame counts as seen */
+	uint64_t		 evictions;	/* live entries pushed out early */
+};
+
+/* SipHash-2-4 of data with a 128-bit key (the reference algorithm). */
+uint64_t	 dedup_siphash(const uint64_t key[2], const uint8_t *data, size_t len);
+
+/*
+ * Set up d over table (nsets * DEDUP_WAYS entries, zeroed by this call);
+ * nsets must be a power of two. -1 (EINVAL) otherwise.
+ */
+int		 dedup_init(struct dedup *d, struct dedup_entry *table, size_t nsets,
+		    const uint8_t key[16], uint32_t window_ms);
+
+/*
+ * The identity of a frame that survives relaying: source IP, source and
+ * destination ports and the UDP payload (not MACs, destination IP, TTL,
+ * IP ID or checksums, which relays rewrite).
+ */
+uint64_t	 dedup_hash(const struct dedup *d, uint32_t src_ip, uint16_t src_port,
+		    uint16_t dst_port, const uint8_t *payload, size_t len);
+
+/*
+ * 1 if hash was recorded within the window before now_ms (a duplicate;
+ * not refreshed), else record it and return 0.
+ */
+int		 dedup_check(struct dedup *d, uint64_t hash, uint64_t now_ms);
+
+#endif /* DEDUP_H */
