@@ -54,6 +54,8 @@ struct iface_counters {
 	uint64_t	 emitted;
 	uint64_t	 truncated;
 	uint64_t	 emit_errors;
+	/* Frames from the mesh left to the segment's designated forwarder. */
+	uint64_t	 standby;
 };
 
 /* Name of an errno value for counter lines ("ENETUNREACH", "none", "113"). */

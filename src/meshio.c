@@ -458,6 +458,19 @@ meshio_native(struct relay *r, struct peer *p, uint8_t *dgram, size_t len,
 }
 
 /*
+ * 1 (once) if a duplicate must be emitted all the same, so that a relay
+ * on our segment with a higher relay id learns we are there.
+ */
+static int
+meshio_announce(struct relay *r)
+{
+	if (!r->announce)
+		return 0;
+	r->announce = 0;
+	return 1;
+}
+
+/*
  * The inner frame of an accepted datagram: validation, the peer's rate,
  * duplicates (captured here or from another peer), the global rate.
  */
@@ -483,7 +496,7 @@ meshio_frame(struct relay *r, struct peer *p, uint8_t *frame, size_t len,
 	}
 	h = dedup_hash(&r->dedup, info->src_ip, info->src_port,
 	    info->dst_port, frame + info->udp_off + 8, info->udp_len - 8);
-	if (dedup_check(&r->dedup, h, now->ms)) {
+	if (dedup_check(&r->dedup, h, now->ms) && !meshio_announce(r)) {
 		r->c.mesh_duplicate++;
 		meshio_drop(r, p, now->sec, "duplicate");
 		return 0;

@@ -145,8 +145,11 @@ peer_hello_received(struct peer_table *pt, struct peer *p, uint64_t now_ms,
 	int	 ret = 0, macs_changed;
 	size_t	 n;
 
-	if (peer_relay_id(p, relay_id))
+	if (peer_relay_id(p, relay_id)) {
 		ret |= PEER_RESTARTED;
+		/* A new relay id: where it emits must be learnt again. */
+		p->colocated = 0;
+	}
 	if (p->state != PEER_UP)
 		ret |= PEER_WENT_UP;
 	p->state = PEER_UP;
@@ -180,6 +183,7 @@ peer_tick(struct peer *p, uint64_t now_ms)
 	if (now_ms < p->last_hello_ms || now_ms - p->last_hello_ms <= limit)
 		return 0;
 	p->state = PEER_DOWN;
+	p->colocated = 0;
 	return 1;
 }
 
@@ -239,6 +243,48 @@ peer_is_relay_mac(const struct peer_table *pt, const uint8_t mac[6])
 		if (memcmp(pt->relay_macs[i], mac, 6) == 0)
 			return 1;
 	return 0;
+}
+
+struct peer *
+peer_seen_on_slot(struct peer_table *pt, const uint8_t mac[6], unsigned int slot)
+{
+	struct peer	*p;
+	size_t		 i, j;
+
+	for (i = 0; i < pt->npeers; i++) {
+		p = &pt->peers[i];
+		for (j = 0; j < p->nmacs; j++) {
+			if (memcmp(p->macs[j], mac, 6) != 0)
+				continue;
+			if (slot < 32)
+				p->colocated |= 1U << slot;
+			return p;
+		}
+	}
+	return NULL;
+}
+
+int
+peer_designated(const struct peer_table *pt, unsigned int slot,
+    uint32_t my_relay_id)
+{
+	const struct peer	*p;
+	size_t			 i;
+
+	if (slot >= 32)
+		return 1;
+	for (i = 0; i < pt->npeers; i++) {
+		p = &pt->peers[i];
+		/*
+		 * Only a relay that is up counts: when it stops sending
+		 * HELLOs the next one in line takes over, and a restarted
+		 * one (new relay id) must be seen emitting here again.
+		 */
+		if ((p->colocated & (1U << slot)) && p->state == PEER_UP &&
+		    p->relay_id < my_relay_id)
+			return 0;
+	}
+	return 1;
 }
 
 const char *

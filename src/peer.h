@@ -57,6 +57,7 @@ struct peer {
 	uint8_t		 key_ids[AUTH_MAX_KEYS];
 	struct tbucket	 bucket;	/* mesh receive rate limit */
 	uint64_t	 hellos;	/* HELLOs received from it */
+	uint32_t	 colocated;	/* bit i: seen emitting on our slot i */
 };
 
 struct peer_table {
@@ -118,6 +119,19 @@ int		 peer_tick(struct peer *p, uint64_t now_ms);
 uint8_t		 peer_send_key_id(const struct peer *p, const struct auth_keyring *kr);
 /* 1 if some peer's HELLO advertised mac as one it emits with. */
 int		 peer_is_relay_mac(const struct peer_table *pt, const uint8_t mac[6]);
+/*
+ * A frame with source mac was captured on our slot: if mac belongs to a
+ * peer, that peer shares the slot's segment. Returns the peer or NULL.
+ */
+struct peer	*peer_seen_on_slot(struct peer_table *pt, const uint8_t mac[6],
+		    unsigned int slot);
+/*
+ * Designated forwarder of a segment: of the relays seen on our slot that
+ * are up, the one with the lowest relay id emits frames from the mesh
+ * there; the others stay silent. 1 if we (my_relay_id) are it.
+ */
+int		 peer_designated(const struct peer_table *pt, unsigned int slot,
+		    uint32_t my_relay_id);
 /* "up", "down" or "unknown". */
 const char	*peer_state_name(enum peer_state state);
 

@@ -49,8 +49,9 @@ static int	 relay_capture_batch(struct relay *, struct relay_slot *);
 static unsigned int relay_auxflags(struct msghdr *);
 static int	 relay_capture_one(struct relay *, struct relay_slot *, int,
 		    const struct relay_now *, struct relay_fwd *);
-static const char *relay_capture_limits(struct relay *, const uint8_t *,
-		    const struct frame_info *, const struct relay_now *);
+static const char *relay_capture_limits(struct relay *, unsigned int,
+		    const uint8_t *, const struct frame_info *,
+		    const struct relay_now *);
 static void	 relay_emit(struct relay *, struct relay_slot *,
 		    const struct relay_emit *, size_t, const struct relay_now *);
 static void	 relay_emit_send(struct relay *, struct relay_slot *, size_t,
@@ -344,7 +345,8 @@ relay_capture_one(struct relay *r, struct relay_slot *s, int i,
 		r->c.cap_drops[err < FRAME_NERR ? err : FRAME_OK]++;
 		why = frame_err_name(err);
 	} else
-		why = relay_capture_limits(r, frame, &info, now);
+		why = relay_capture_limits(r, (unsigned int)(s - r->slots),
+		    frame, &info, now);
 	if (why != NULL) {
 		if (relay_debug_ok(r, now->sec))
 			log_debug("%s: captured frame dropped: %s", s->name,
@@ -368,15 +370,21 @@ relay_capture_one(struct relay *r, struct relay_slot *s, int i,
  * over the global rate. NULL if the frame passes, else the counted reason.
  */
 static const char *
-relay_capture_limits(struct relay *r, const uint8_t *frame,
+relay_capture_limits(struct relay *r, unsigned int slot, const uint8_t *frame,
     const struct frame_info *info, const struct relay_now *now)
 {
+	struct peer	*p;
 	uint64_t	 h;
 
 	h = dedup_hash(&r->dedup, info->src_ip, info->src_port,
 	    info->dst_port, frame + info->udp_off + 8, info->udp_len - 8);
-	/* Our own MACs are not in the set: local programs use them. */
-	if (peer_is_relay_mac(&r->peers, frame + 6)) {
+	/*
+	 * Our own MACs are not in the set: local programs use them. A
+	 * peer's MAC also tells us that peer shares this slot's segment.
+	 */
+	if ((p = peer_seen_on_slot(&r->peers, frame + 6, slot)) != NULL) {
+		if (p->state == PEER_UP && p->relay_id > r->auth.relay_id)
+			r->announce = 1;
 		/*
 		 * Another relay emitted it here: remember it, so that our
 		 * own mesh copy, if it comes later, is not emitted again.
@@ -425,6 +433,12 @@ relay_emit(struct relay *r, struct relay_slot *s, const struct relay_emit *em,
 	uint8_t			*frame;
 	size_t			 i;
 
+	/* Another relay on this segment with a lower relay id emits them. */
+	if (!peer_designated(&r->peers, (unsigned int)(s - r->slots),
+	    r->auth.relay_id)) {
+		s->c.standby += n;
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		info = em[i].info;
 		if (r->nslots == 1)

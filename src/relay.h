@@ -111,6 +111,12 @@ struct relay {
 	size_t			 nports;
 	struct relay_auth	 auth;
 	struct dedup		 dedup;		/* both directions */
+	/*
+	 * A relay on one of our segments with a higher relay id still emits
+	 * there: it has not seen us yet. Emit the next mesh duplicate anyway,
+	 * once, so that it sees our MAC and stands by (peer_designated).
+	 */
+	int			 announce;
 	struct rltable		 src_rl;	/* per captured source IP */
 	struct ratelimit_conf	 rate_peer;	/* per peer on mesh receive */
 	struct ratelimit_conf	 rate_global;

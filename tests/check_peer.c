@@ -440,6 +440,52 @@ START_TEST(test_relay_macs)
 }
 END_TEST
 
+/*
+ * Designated forwarder: of the relays seen emitting on a slot that are
+ * up, the lowest relay id emits; down or restarted peers are forgotten.
+ */
+START_TEST(test_designated)
+{
+	static const uint8_t	 ids[] = { 1, 0 };
+	struct peer_table	 pt;
+	struct mesh_hello	 h;
+	uint8_t			 mac[6] = { 2, 0, 0, 0, 0, 0x30 };
+	uint8_t			 other[6] = { 2, 0, 0, 0, 0, 0x77 };
+
+	peer_table_init(&pt);
+	ck_assert_int_eq(peer_add(&pt, ip("198.18.1.3"), 7124), 0);
+	ck_assert_int_eq(peer_add(&pt, ip("198.18.2.2"), 7124), 0);
+	/* Nobody seen on slot 0 yet: we emit, whatever our id. */
+	ck_assert_int_eq(peer_designated(&pt, 0, 500), 1);
+
+	/* Peer 0 (relay id 100) emits with ...:30; we have id 500. */
+	h = hello(2, ids, 1, 0x30);
+	peer_hello_received(&pt, &pt.peers[0], 1000, 100, &h);
+	ck_assert_int_eq(peer_designated(&pt, 0, 500), 1);	/* not seen here */
+	ck_assert_ptr_eq(peer_seen_on_slot(&pt, mac, 0), &pt.peers[0]);
+	ck_assert_ptr_null(peer_seen_on_slot(&pt, other, 0));
+	ck_assert_int_eq(peer_designated(&pt, 0, 500), 0);	/* it is lower */
+	ck_assert_int_eq(peer_designated(&pt, 1, 500), 1);	/* other slot */
+	ck_assert_int_eq(peer_designated(&pt, 0, 50), 1);	/* we are lower */
+
+	/* It goes down: we take over; up again, it must be seen again. */
+	ck_assert_int_eq(peer_tick(&pt.peers[0], 1000 + 6001), 1);
+	ck_assert_int_eq(peer_designated(&pt, 0, 500), 1);
+	peer_hello_received(&pt, &pt.peers[0], 8000, 100, &h);
+	ck_assert_int_eq(peer_designated(&pt, 0, 500), 1);
+	(void)peer_seen_on_slot(&pt, mac, 0);
+	ck_assert_int_eq(peer_designated(&pt, 0, 500), 0);
+
+	/* It restarts (new relay id): forgotten until seen again. */
+	peer_hello_received(&pt, &pt.peers[0], 9000, 101, &h);
+	ck_assert_int_eq(peer_designated(&pt, 0, 500), 1);
+	(void)peer_seen_on_slot(&pt, mac, 0);
+	ck_assert_int_eq(peer_designated(&pt, 0, 500), 0);
+	/* A slot number beyond the bitmask never stands by. */
+	ck_assert_int_eq(peer_designated(&pt, 40, 500), 1);
+}
+END_TEST
+
 START_TEST(test_hello_sent)
 {
 	struct peer_table	 pt;
@@ -616,7 +662,7 @@ END_TEST
 
 START_TEST(test_counters_iface_peer)
 {
-	struct iface_counters	 ic = { 1, 2, 3, 4 };
+	struct iface_counters	 ic = { 1, 2, 3, 4, 5 };
 	struct peer		 p;
 
 	counters_log_iface("eth0", &ic);
@@ -634,7 +680,8 @@ START_TEST(test_counters_iface_peer)
 	counters_log_peer(&p);
 	ck_assert_int_eq(nlines, 4);
 	ck_assert_str_eq(lines[0],
-	    "iface eth0: captured=1 emitted=2 truncated=3 emit_errors=4");
+	    "iface eth0: captured=1 emitted=2 truncated=3 emit_errors=4 "
+	    "standby=5");
 	ck_assert_str_eq(lines[1], "peer 198.18.2.2:7124: tx=5 tx_errors=6 rx=7 "
 	    "rx_dropped=8 last_error=none state=unknown format=ss auth=no "
 	    "hellos=0");
@@ -721,6 +768,7 @@ peer_suite(void)
 	tcase_add_test(tc, test_ss_peer_unknown);
 	tcase_add_test(tc, test_send_key);
 	tcase_add_test(tc, test_relay_macs);
+	tcase_add_test(tc, test_designated);
 	suite_add_tcase(s, tc);
 	return s;
 }

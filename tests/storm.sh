@@ -5,7 +5,9 @@
 # No storms, no duplicates: relays r1 and r2 on segment A, r3 on B, r4 on
 # C, authenticated. 100 broadcasts from a client on A give exactly 100 on
 # B, exactly 100 on C and still exactly the original 100 on A -- with a
-# full mesh, and again with r1 and r2 not peered with each other.
+# full mesh, and again with r1 and r2 not peered with each other. With
+# the full mesh, 100 broadcasts from B also give exactly 100 on A and C:
+# r1 and r2 elect one designated forwarder for A.
 
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 SR_TAG=st
@@ -105,14 +107,36 @@ PEERS[r3]="$R1 $R2 $R4"
 PEERS[r4]="$R1 $R2 $R3"
 start_all "full mesh"
 round full 40501
-# Not required by the issue, reported for information: a broadcast from
-# B reaches A through both r1 and r2 (each emits the copy it got from r3).
-recv_start a2 info -t 20 5076
-send sb -q -p 40503 -r 200 255.255.255.255 5076 20 || fail "bcsend from B"
-recv_wait info 20 5
+# The other way: broadcasts from B into A, where r1 and r2 both receive
+# r3's copy. They elect one designated forwarder (the lower relay id of
+# the two relays seen emitting on the segment), so A gets each frame
+# once. The first frame teaches them: each sees the other's emission.
+recv_start a2 warm -t 20 5076
+send sb -q -p 40503 -r 200 255.255.255.255 5076 1 || fail "bcsend from B (warm-up)"
+recv_wait warm 1 5
 sleep 1
-bg_stop info
-say "info: 20 broadcasts from B -> on A: $(grep '^received' "$(out info)")"
+bg_stop warm
+say "warm-up: 1 broadcast from B -> on A: $(grep '^received' "$(out warm)")"
+relay_dump r1 && relay_dump r2 || fail "from B: no counters before the round"
+e1=$(rcounter r1 counters: emitted); e2=$(rcounter r2 counters: emitted)
+recv_start a2 fromb-a -t 20 5076
+recv_start sc fromb-c -t 20 5076
+send sb -q -p 40504 -r 200 255.255.255.255 5076 $N || fail "bcsend from B"
+recv_wait fromb-a $N 5
+recv_wait fromb-c $N 5
+sleep 1.5
+bg_stop fromb-a; bg_stop fromb-c
+diag "from B"
+assert_eq "$(recv_lines fromb-a ":40504 ")" $N "from B: broadcasts on A"
+assert_eq "$(summary fromb-a duplicates)" 0 "from B: duplicates on A (one designated forwarder)"
+assert_eq "$(summary fromb-c received)" $N "from B: frames on C"
+sb1=$(rcounter r1 'iface eth0:' standby); sb2=$(rcounter r2 'iface eth0:' standby)
+say "from B: standby (left to the designated forwarder): r1=$sb1 r2=$sb2"
+# Between them r1 and r2 emitted each frame of the round once.
+d1=$(( $(rcounter r1 counters: emitted) - e1 )); d2=$(( $(rcounter r2 counters: emitted) - e2 ))
+assert_eq $(( d1 + d2 )) $N "from B: frames emitted on A by r1 + r2 ($d1 + $d2)"
+[ $(( sb1 + sb2 )) -gt 0 ] || fail "from B: no relay on A stood by"
+ok "from B: one relay on A stood by for $(( sb1 + sb2 )) frames"
 # Each relay on A suppresses the other's copy: both forward what they
 # capture, B and C receive two copies of each frame and emit one.
 for r in $ALL; do
