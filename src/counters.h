@@ -56,6 +56,8 @@ struct iface_counters {
 	uint64_t	 emit_errors;
 	/* Frames from the mesh left to the segment's designated forwarder. */
 	uint64_t	 standby;
+	/* The kernel's drops on the packet socket (PACKET_STATISTICS tp_drops). */
+	uint64_t	 kernel_drops;
 };
 
 /* Name of an errno value for counter lines ("ENETUNREACH", "none", "113"). */

@@ -59,6 +59,16 @@ struct frame_info {
 /* Validation flags. */
 #define FRAME_F_CSUM_NOTREADY	0x01	/* auxdata: TP_STATUS_CSUMNOTREADY, skip UDP check */
 #define FRAME_F_ACCEPT_PARTIAL	0x02	/* accept a pseudo-header-only UDP checksum */
+/*
+ * The UDP checksum is known good already: skip its verification (the
+ * IPv4 header checksum is still checked). Set it for a captured frame
+ * whose auxdata says TP_STATUS_CSUM_VALID (the kernel verified it), and
+ * for a frame inside a native mesh datagram whose tag verified (the
+ * sending relay validated and finished it, and the tag proves it was
+ * not altered since). Never for "SS" frames: they are untrusted and may
+ * carry partial checksums. With it, info->csum_partial stays 0.
+ */
+#define FRAME_F_CSUM_VALID	0x04
 
 /*
  * Check frame[0..len) is Ethernet II + IPv4 (any legal IHL, not a fragment)

@@ -66,7 +66,8 @@ static int	 meshio_accept(struct relay *, int, const struct relay_now *,
 static int	 meshio_native(struct relay *, struct peer *, uint8_t *,
 		    size_t, const struct relay_now *, struct relay_emit *);
 static int	 meshio_frame(struct relay *, struct peer *, uint8_t *,
-		    size_t, const struct relay_now *, struct relay_emit *);
+		    size_t, unsigned int, const struct relay_now *,
+		    struct relay_emit *);
 
 void
 meshio_init(struct relay *r)
@@ -393,8 +394,9 @@ meshio_accept(struct relay *r, int j, const struct relay_now *now,
 		meshio_drop(r, p, now->sec, mesh_err_name(merr));
 		return 0;
 	}
-	return meshio_frame(r, p, b->rx_data[j] + MESH_SS_HLEN, framelen, now,
-	    em);
+	/* "SS" is untrusted and may carry partial checksums: check all. */
+	return meshio_frame(r, p, b->rx_data[j] + MESH_SS_HLEN, framelen, 0,
+	    now, em);
 }
 
 /*
@@ -454,7 +456,9 @@ meshio_native(struct relay *r, struct peer *p, uint8_t *dgram, size_t len,
 		}
 		return 0;
 	}
-	return meshio_frame(r, p, dgram + (payload - dgram), hdr.len, now, em);
+	/* The tag verified: the sender validated this frame, checksums too. */
+	return meshio_frame(r, p, dgram + (payload - dgram), hdr.len,
+	    FRAME_F_CSUM_VALID, now, em);
 }
 
 /*
@@ -473,17 +477,18 @@ meshio_announce(struct relay *r)
 /*
  * The inner frame of an accepted datagram: validation, the peer's rate,
  * duplicates (captured here or from another peer), the global rate.
+ * flags are added to the validation flags (FRAME_F_CSUM_VALID).
  */
 static int
 meshio_frame(struct relay *r, struct peer *p, uint8_t *frame, size_t len,
-    const struct relay_now *now, struct relay_emit *em)
+    unsigned int flags, const struct relay_now *now, struct relay_emit *em)
 {
 	struct frame_info	*info = &em->info;
 	enum frame_err		 ferr;
 	uint64_t		 h;
 
 	ferr = frame_validate(frame, len, r->ports, r->nports,
-	    FRAME_F_ACCEPT_PARTIAL, info);
+	    FRAME_F_ACCEPT_PARTIAL | flags, info);
 	if (ferr != FRAME_OK) {
 		r->c.mesh_frame_drops[ferr < FRAME_NERR ? ferr : FRAME_OK]++;
 		meshio_drop(r, p, now->sec, frame_err_name(ferr));

@@ -313,6 +313,9 @@ relay_auxflags(struct msghdr *mh)
 		/* Checksum offload: the UDP checksum is not filled in yet. */
 		if (aux.tp_status & TP_STATUS_CSUMNOTREADY)
 			flags |= FRAME_F_CSUM_NOTREADY;
+		/* The kernel verified the UDP checksum: do not read it again. */
+		else if (aux.tp_status & TP_STATUS_CSUM_VALID)
+			flags |= FRAME_F_CSUM_VALID;
 	}
 	return flags;
 }
@@ -484,9 +487,33 @@ relay_emit_send(struct relay *r, struct relay_slot *s, size_t n, time_t now)
 }
 
 void
-relay_log_counters(const struct relay *r)
+relay_kernel_stats(struct relay *r)
+{
+	struct relay_slot	*s;
+	struct tpacket_stats	 st;
+	socklen_t		 len;
+	size_t			 i;
+
+	for (i = 0; i < r->nslots; i++) {
+		s = &r->slots[i];
+		len = sizeof(st);
+		memset(&st, 0, sizeof(st));
+		/* The only getsockopt the sandbox allows. */
+		if (getsockopt(s->fd, SOL_PACKET, PACKET_STATISTICS, &st,
+		    &len) == -1) {
+			log_warn("%s: PACKET_STATISTICS", s->name);
+			continue;
+		}
+		s->c.kernel_drops += st.tp_drops;
+	}
+}
+
+void
+relay_log_counters(struct relay *r)
 {
 	size_t	 i;
+
+	relay_kernel_stats(r);
 
 	counters_log(&r->c);
 	for (i = 0; i < r->nslots; i++)

@@ -152,8 +152,16 @@ int		 relay_set_peer_format(struct relay *r, enum peer_format format);
  * event_base_priority_init(base, RELAY_NPRIO).
  */
 int		 relay_start(struct relay *r, struct event_base *base, int mesh_fd);
-/* Log every counter line: global, drops, one per interface, one per peer. */
-void		 relay_log_counters(const struct relay *r);
+/*
+ * Add the kernel's drop counts of every slot's packet socket to the slot
+ * counters (PACKET_STATISTICS resets them on each read).
+ */
+void		 relay_kernel_stats(struct relay *r);
+/*
+ * Log every counter line: global, drops, one per interface, one per peer;
+ * the kernel's drop counts are read first.
+ */
+void		 relay_log_counters(struct relay *r);
 
 /* Read the clocks of a batch. */
 void		 relay_clock(struct relay_now *now);

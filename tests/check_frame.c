@@ -604,6 +604,44 @@ START_TEST(test_csum_notready)
 }
 END_TEST
 
+START_TEST(test_csum_valid)
+{
+	struct spec		 s = spec_default();
+	struct frame_info	 fi;
+	size_t			 len;
+	uint16_t		 field;
+
+	/* Verified before (kernel or a tagged mesh datagram): not read. */
+	s.csum = CS_BAD;
+	len = build(&s, buf);
+	field = get16(buf + 34 + 6);
+	ck_assert_int_eq(validate(buf, len, 0, &fi), FRAME_UDP_CSUM);
+	ck_assert_int_eq(validate(buf, len, FRAME_F_CSUM_VALID, &fi),
+	    FRAME_OK);
+	ck_assert_int_eq(fi.csum_partial, 0);
+	ck_assert_uint_eq(get16(buf + 34 + 6), field);
+	/* Nor is a partial one taken for partial: it is trusted as is. */
+	s.csum = CS_PARTIAL;
+	len = build(&s, buf);
+	ck_assert_int_eq(validate(buf, len,
+	    FRAME_F_CSUM_VALID | FRAME_F_ACCEPT_PARTIAL, &fi), FRAME_OK);
+	ck_assert_int_eq(fi.csum_partial, 0);
+	/* A good checksum passes with or without it. */
+	s.csum = CS_FULL;
+	len = build(&s, buf);
+	ck_assert_int_eq(validate(buf, len, FRAME_F_CSUM_VALID, &fi),
+	    FRAME_OK);
+	/* The IPv4 header checksum is still checked, and the rest. */
+	buf[14 + 10] ^= 0xff;
+	ck_assert_int_eq(validate(buf, len, FRAME_F_CSUM_VALID, &fi),
+	    FRAME_IP_CSUM);
+	buf[14 + 10] ^= 0xff;
+	buf[0] = 0x02;
+	ck_assert_int_eq(validate(buf, len, FRAME_F_CSUM_VALID, &fi),
+	    FRAME_ETH_DST);
+}
+END_TEST
+
 START_TEST(test_ports)
 {
 	static const uint16_t	 two[] = { 5064, PVA_PORT };
@@ -891,6 +929,7 @@ frame_suite(void)
 	tcase_add_test(tv, test_padding);
 	tcase_add_test(tv, test_udp_csum);
 	tcase_add_test(tv, test_csum_notready);
+	tcase_add_test(tv, test_csum_valid);
 	tcase_add_test(tv, test_ports);
 	tcase_add_test(tv, test_is_broadcast);
 	tcase_add_test(tv, test_sizes);
