@@ -11,7 +11,8 @@
 #   BENCH_OUT=DIR     output directory (default: $top_builddir/bench/out)
 #   BENCH_SIZES, BENCH_REPS   override payload sizes / repetitions
 #   BENCH_SUBJECT=floor       run the floor in snowrelayd's place (validates the bench)
-#   BENCH_AUTH=1      authenticated mesh: refused until it exists (hook below)
+#   BENCH_AUTH=1      relays use the authenticated native mesh (HMAC-SHA-256,
+#                     --mesh-auth required); the floor stays as it is
 
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
@@ -29,18 +30,26 @@ OUT=${BENCH_OUT:-$top_builddir/bench/out}
 SUBJECT=${BENCH_SUBJECT:-snowrelay}
 UNIT_BOUND=110			# seconds: bound given to every floor process
 
-# --- Authenticated mesh hook (issue 4) ---------------------------------------
-# When the native authenticated mesh exists, auth_args prints the snowrelayd
-# options that enable it (key file, format) and the report gains a second
-# table measured with it. Until then BENCH_AUTH is refused.
-auth_args() { :; }
+# --- Authenticated mesh -------------------------------------------------------
+# With BENCH_AUTH=1 both relays share a key file (mode 600, written under
+# BENCH_TMP at start) and run --mesh-auth required: every frame crosses the
+# mesh as a native datagram with an HMAC-SHA-256-128 tag.
+auth_args() {
+	[ "${BENCH_AUTH:-0}" = 1 ] || return 0
+	printf -- '--mesh-key-file %s --mesh-auth required' "$BENCH_TMP/mesh.key"
+}
+auth_keyfile() {
+	[ "${BENCH_AUTH:-0}" = 1 ] || return 0
+	(umask 077; printf '1 %s\n' "$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" \
+	    >"$BENCH_TMP/mesh.key") || bench_die "cannot write the mesh key file"
+}
 case ${BENCH_AUTH:-0} in
-0|"") ;;
-*)	echo "bench: BENCH_AUTH=${BENCH_AUTH}: the authenticated mesh does not exist" \
-	    "yet; only the SnowSignal (\"SS\") mesh can be measured (see auth_args in" \
-	    "bench/run.sh)" >&2
+0|1|"") ;;
+*)	echo "bench: BENCH_AUTH=${BENCH_AUTH}: expected 0 or 1" >&2
 	exit 2 ;;
 esac
+MESHFMT='SnowSignal "SS" (unauthenticated)'
+[ "${BENCH_AUTH:-0}" = 1 ] && MESHFMT='native "SA", HMAC-SHA-256-128 (--mesh-auth required)'
 
 # --- Modes: every duration below is bounded, and so is the total -------------
 if [ "${BENCH_SMOKE:-0}" = 1 ]; then
@@ -321,17 +330,17 @@ report() {
 		echo "Mode **$MODE**: payloads ${SIZES// /, } B, $REPS repetition(s), rate search of $PROBES paced probe(s) of ${PROBE_S} s," \
 		    "fixed-rate windows of ${FIX10_S} s (10 kpps) and ${FIX100_S} s (100 kpps). $(date -u '+%Y-%m-%d %H:%M UTC'), kernel $(uname -r), $(nproc) CPUs, ${SECONDS} s."
 		echo
-		echo "Subject: $subj, mesh format SnowSignal \"SS\" (unauthenticated). Yardstick: bench/floor (AF_PACKET recvmmsg capture + BPF -> connected UDP sendmmsg; UDP recvmmsg -> AF_PACKET sendmmsg), measured alternately in the same job (F R per size and repetition)."
+		echo "Subject: $subj, mesh format $MESHFMT. Yardstick: bench/floor (AF_PACKET recvmmsg capture + BPF -> connected UDP sendmmsg; UDP recvmmsg -> AF_PACKET sendmmsg), measured alternately in the same job (F R per size and repetition)."
 		echo
 		echo "## Results"
 		echo
 		echo "Values are the median [min, max] over the repetitions; the ratio and the difference are taken per repetition, then summarised. The floor has one process per host: its helper, worker and host rows all show its larger process."
 		echo
 		report_tables
-		echo "## Authenticated mesh"
-		echo
-		echo "Not measured: the authenticated mesh does not exist yet. Hook: BENCH_AUTH / auth_args in bench/run.sh."
-		echo
+		if [ "${BENCH_AUTH:-0}" != 1 ]; then
+			echo "The authenticated mesh is measured by \`make bench BENCH_AUTH=1\` (a report of its own)."
+			echo
+		fi
 		echo "## How it was measured"
 		echo
 		echo "- Test bed: 4 network namespaces (hostA - R1 - R2 - hostB), veth, segments A and B share 198.18.1.0/24; hostA sends to 198.18.1.255:$BPORT; checksum offload off on the sender; IPv6 off."
@@ -375,6 +384,7 @@ main() {
 	trap bench_cleanup EXIT
 	trap 'exit 1' INT TERM HUP
 	BENCH_TMP=$(mktemp -d /tmp/bench-run.XXXXXX)
+	auth_keyfile
 	chmod 755 "$BENCH_TMP"
 	mkdir -p "$OUT" || bench_die "cannot create $OUT"
 	rm -rf "$OUT/logs"; rm -f "$OUT"/probes.csv "$OUT"/summary.csv "$OUT"/report.md \

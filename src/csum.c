@@ -26,18 +26,38 @@ uint32_t
 csum_partial(const void *p, size_t len, uint32_t sum)
 {
 	const uint8_t	*b = p;
-	uint64_t	 acc = sum;
-	size_t		 i;
+	uint64_t	 acc = 0, be;
+	uint32_t	 w;
+	size_t		 i = 0;
 
-	/* 64 bits cannot overflow for any length a frame can have. */
-	for (i = 0; i + 1 < len; i += 2)
-		acc += (uint32_t)b[i] << 8 | b[i + 1];
+	/*
+	 * Whole 32-bit words in host byte order: a one's complement sum
+	 * does not depend on byte order except for one swap of the folded
+	 * result (RFC 1071, 2(B)), and this loop is four times shorter than
+	 * one over 16-bit big-endian words. 64 bits cannot overflow for any
+	 * length a frame can have.
+	 */
+	for (; i + 4 <= len; i += 4) {
+		memcpy(&w, b + i, sizeof(w));
+		acc += w;
+	}
+	while (acc >> 16)
+		acc = (acc & 0xffff) + (acc >> 16);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	be = (acc & 0xff) << 8 | acc >> 8;
+#else
+	be = acc;
+#endif
+	/* The last 0-3 bytes as big-endian 16-bit words. */
+	for (; i + 1 < len; i += 2)
+		be += (uint32_t)b[i] << 8 | b[i + 1];
 	if (len & 1)
-		acc += (uint32_t)b[len - 1] << 8;
+		be += (uint32_t)b[len - 1] << 8;
+	be += sum;
 	/* 2^32 == 1 (mod 0xffff): end-around carries keep the sum intact. */
-	while (acc >> 32)
-		acc = (acc & 0xffffffffU) + (acc >> 32);
-	return (uint32_t)acc;
+	while (be >> 32)
+		be = (be & 0xffffffffU) + (be >> 32);
+	return (uint32_t)be;
 }
 
 /* Fold a 32-bit accumulator to 16 bits with end-around carry. */
