@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "toolutil.h"
+
 /*
  * Test payload, shared by bcsend, udprecv, udpreply and meshsend:
  * magic[4] "SRT1" (request) or "SRR1" (reply), seq (u32 BE),
@@ -33,8 +35,6 @@
 #define COUNT_MAX	10000000UL
 #define REPLY_MAX	100000UL
 
-static volatile sig_atomic_t	 stop;
-
 static void
 usage(void)
 {
@@ -45,82 +45,18 @@ usage(void)
 	exit(2);
 }
 
-static void
-stop_cb(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-/* Parse a decimal number in [min, max] or exit with a message. */
-static unsigned long
-number(const char *s, unsigned long min, unsigned long max, const char *what)
-{
-	char		*end;
-	unsigned long	 v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max ||
-	    s[0] == '-') {
-		fprintf(stderr, "bcsend: %s: %s: not a number in %lu..%lu\n",
-		    what, s, min, max);
-		exit(2);
-	}
-	return v;
-}
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-/* FNV-1a over the payload: printed so receivers can compare content. */
-static uint32_t
-fnv1a(const uint8_t *p, size_t len)
-{
-	uint32_t	 h = 2166136261U;
-	size_t		 i;
-
-	for (i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 16777619U;
-	}
-	return h;
-}
-
 /* Fill a test payload of size bytes for sequence number seq. */
 static void
 payload_fill(uint8_t *p, size_t size, uint32_t seq)
 {
-	uint64_t	 ts = now_ns();
+	uint64_t	 ts = tool_now_ns();
 	size_t		 i;
 
 	memcpy(p, "SRT1", 4);
-	put32(p + 4, seq);
-	put32(p + 8, (uint32_t)(ts >> 32));
-	put32(p + 12, (uint32_t)ts);
-	put32(p + 16, (uint32_t)size);
+	tool_put32(p + 4, seq);
+	tool_put32(p + 8, (uint32_t)(ts >> 32));
+	tool_put32(p + 12, (uint32_t)ts);
+	tool_put32(p + 16, (uint32_t)size);
 	for (i = PL_HDR; i < size; i++)
 		p[i] = (uint8_t)(i * 31 + seq);
 }
@@ -143,7 +79,7 @@ sleep_until(uint64_t t)
 	ts.tv_sec = (time_t)(t / 1000000000ULL);
 	ts.tv_nsec = (long)(t % 1000000000ULL);
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR &&
-	    !stop)
+	    !tool_stop)
 		;
 }
 
@@ -161,7 +97,7 @@ collect_replies(int s, uint64_t deadline, unsigned long max, int quiet)
 
 	pfd.fd = s;
 	pfd.events = POLLIN;
-	while (!stop && n < max && (t = now_ns()) < deadline) {
+	while (!tool_stop && n < max && (t = tool_now_ns()) < deadline) {
 		if (poll(&pfd, 1, (int)((deadline - t) / 1000000ULL) + 1) <= 0)
 			continue;
 		fl = sizeof(from);
@@ -174,7 +110,7 @@ collect_replies(int s, uint64_t deadline, unsigned long max, int quiet)
 			continue;
 		print_addr("reply from ", &from);
 		if (r >= PL_HDR && memcmp(buf, "SRR1", 4) == 0)
-			printf(" len %zd seq %u\n", r, get32(buf + 4));
+			printf(" len %zd seq %u\n", r, tool_get32(buf + 4));
 		else
 			printf(" len %zd seq -1\n", r);
 	}
@@ -238,28 +174,28 @@ parse_args(int argc, char *argv[], struct args *a)
 			a->bindaddr = optarg;
 			break;
 		case 'i':
-			a->first = number(optarg, 0, UINT32_MAX, "-i");
+			a->first = tool_number(optarg, 0, UINT32_MAX, "-i");
 			break;
 		case 'p':
-			a->sport = number(optarg, 1, 65535, "-p");
+			a->sport = tool_number(optarg, 1, 65535, "-p");
 			break;
 		case 'q':
 			a->quiet = 1;
 			break;
 		case 'r':
-			a->rate = number(optarg, 0, 10000000, "-r");
+			a->rate = tool_number(optarg, 0, 10000000, "-r");
 			break;
 		case 's':
-			a->size = number(optarg, PL_HDR, PL_MAX, "-s");
+			a->size = tool_number(optarg, PL_HDR, PL_MAX, "-s");
 			break;
 		case 'T':
-			a->maxsecs = number(optarg, 1, 3600, "-T");
+			a->maxsecs = tool_number(optarg, 1, 3600, "-T");
 			break;
 		case 'W':
-			a->maxreplies = number(optarg, 1, REPLY_MAX, "-W");
+			a->maxreplies = tool_number(optarg, 1, REPLY_MAX, "-W");
 			break;
 		case 'w':
-			a->waitsecs = number(optarg, 0, 3600, "-w");
+			a->waitsecs = tool_number(optarg, 0, 3600, "-w");
 			break;
 		default:
 			usage();
@@ -275,8 +211,8 @@ parse_args(int argc, char *argv[], struct args *a)
 		fprintf(stderr, "bcsend: %s: not an IPv4 address\n", argv[0]);
 		exit(2);
 	}
-	a->dst.sin_port = htons((uint16_t)number(argv[1], 1, 65535, "port"));
-	a->count = number(argv[2], 1, COUNT_MAX, "count");
+	a->dst.sin_port = htons((uint16_t)tool_number(argv[1], 1, 65535, "port"));
+	a->count = tool_number(argv[2], 1, COUNT_MAX, "count");
 }
 
 int
@@ -291,14 +227,14 @@ main(int argc, char *argv[])
 	int			 s, lasterr = 0;
 
 	parse_args(argc, argv, &a);
-	signal(SIGTERM, stop_cb);
-	signal(SIGINT, stop_cb);
+	signal(SIGTERM, tool_stop_cb);
+	signal(SIGINT, tool_stop_cb);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	s = open_socket(a.bindaddr, a.sport);
 
-	start = now_ns();
+	start = tool_now_ns();
 	deadline = start + a.maxsecs * 1000000000ULL;
-	for (i = 0; i < a.count && !stop && now_ns() < deadline; i++) {
+	for (i = 0; i < a.count && !tool_stop && tool_now_ns() < deadline; i++) {
 		/* Pace against the start time so the average rate is exact. */
 		if (a.rate > 0)
 			sleep_until(start + i * 1000000000ULL / a.rate);
@@ -318,14 +254,14 @@ main(int argc, char *argv[])
 		sl = sizeof(self);
 		getsockname(s, (struct sockaddr *)&self, &sl);
 		printf("sent seq %lu len %lu sum %08x", a.first + i, a.size,
-		    fnv1a(buf, a.size));
+		    tool_fnv1a(buf, a.size));
 		print_addr(" to ", &a.dst);
 		print_addr(" from ", &self);
 		printf("\n");
 	}
 	printf("sent %lu errors %lu\n", sent, errors);
 	if (a.waitsecs > 0)
-		collect_replies(s, now_ns() + a.waitsecs * 1000000000ULL,
+		collect_replies(s, tool_now_ns() + a.waitsecs * 1000000000ULL,
 		    a.maxreplies, a.quiet);
 	close(s);
 	return sent > 0 ? 0 : 1;

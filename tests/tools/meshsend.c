@@ -23,6 +23,7 @@
 
 #include <nettle/hmac.h>
 
+#include "toolutil.h"
 #include "keyfile.h"
 
 #define PL_HDR		20		/* test payload, see bcsend.c */
@@ -78,8 +79,6 @@ struct opts {
 	int		 quiet;
 };
 
-static volatile sig_atomic_t	 stop;
-
 static void
 usage(void)
 {
@@ -102,13 +101,6 @@ usage(void)
 	    "  --wrong-key: put a key id that is not in the key file;\n"
 	    "  --bad-length: a wrong payload length field, correctly signed\n");
 	exit(2);
-}
-
-static void
-stop_cb(int sig)
-{
-	(void)sig;
-	stop = 1;
 }
 
 /* Parse a decimal number in [min, max] or exit with a message. */
@@ -172,54 +164,11 @@ clock_ns(clockid_t clk)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-static uint64_t
-now_ns(void)
-{
-	return clock_ns(CLOCK_MONOTONIC);
-}
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
-
 static void
 put64(uint8_t *p, uint64_t v)
 {
-	put32(p, (uint32_t)(v >> 32));
-	put32(p + 4, (uint32_t)v);
-}
-
-/* Ones' complement sum of p[0..len), big-endian words, odd byte padded. */
-static uint32_t
-sum16(const uint8_t *p, size_t len, uint32_t sum)
-{
-	size_t	 i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-static uint16_t
-fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
+	tool_put32(p, (uint32_t)(v >> 32));
+	tool_put32(p + 4, (uint32_t)v);
 }
 
 /* Pseudo-header sum for TCP/UDP over an IPv4 header at ip. */
@@ -228,7 +177,7 @@ pseudo(const uint8_t *ip, uint8_t proto, size_t l4len)
 {
 	uint32_t	 sum = 0;
 
-	sum = sum16(ip + 12, 8, sum);
+	sum = tool_sum16(ip + 12, 8, sum);
 	sum += proto;
 	sum += (uint32_t)l4len;
 	return sum;
@@ -238,14 +187,14 @@ pseudo(const uint8_t *ip, uint8_t proto, size_t l4len)
 static void
 payload_fill(uint8_t *p, size_t size, uint32_t seq)
 {
-	uint64_t	 ts = now_ns();
+	uint64_t	 ts = tool_now_ns();
 	size_t		 i;
 
 	memcpy(p, "SRT1", 4);
-	put32(p + 4, seq);
-	put32(p + 8, (uint32_t)(ts >> 32));
-	put32(p + 12, (uint32_t)ts);
-	put32(p + 16, (uint32_t)size);
+	tool_put32(p + 4, seq);
+	tool_put32(p + 8, (uint32_t)(ts >> 32));
+	tool_put32(p + 12, (uint32_t)ts);
+	tool_put32(p + 16, (uint32_t)size);
 	for (i = PL_HDR; i < size; i++)
 		p[i] = (uint8_t)(i * 31 + seq);
 }
@@ -262,29 +211,29 @@ build_l4(uint8_t *ip, uint8_t *l4, const struct opts *o, uint32_t seq)
 	memset(l4, 0, hl);
 	if (o->proto == P_ICMP) {
 		l4[0] = 8;			/* echo request */
-		put16(l4 + 4, 0x5352);
-		put16(l4 + 6, (uint16_t)seq);
-		put16(l4 + 2, (uint16_t)~fold(sum16(l4, l4len, 0)));
+		tool_put16(l4 + 4, 0x5352);
+		tool_put16(l4 + 6, (uint16_t)seq);
+		tool_put16(l4 + 2, (uint16_t)~tool_fold(tool_sum16(l4, l4len, 0)));
 		return l4len;
 	}
-	put16(l4, o->sport);
-	put16(l4 + 2, o->dport);
+	tool_put16(l4, o->sport);
+	tool_put16(l4 + 2, o->dport);
 	if (o->proto == P_UDP) {
-		put16(l4 + 4, (uint16_t)l4len);
+		tool_put16(l4 + 4, (uint16_t)l4len);
 		if (o->partial) {
 			/* What a veth with tx offload leaves in the field. */
-			put16(l4 + 6, fold(pseudo(ip, 17, l4len)));
+			tool_put16(l4 + 6, tool_fold(pseudo(ip, 17, l4len)));
 			return l4len;
 		}
-		c = (uint16_t)~fold(sum16(l4, l4len, pseudo(ip, 17, l4len)));
-		put16(l4 + 6, c == 0 ? 0xffff : c);
+		c = (uint16_t)~tool_fold(tool_sum16(l4, l4len, pseudo(ip, 17, l4len)));
+		tool_put16(l4 + 6, c == 0 ? 0xffff : c);
 		return l4len;
 	}
-	put32(l4 + 4, seq);			/* TCP sequence number */
+	tool_put32(l4 + 4, seq);			/* TCP sequence number */
 	l4[12] = 5 << 4;			/* data offset */
 	l4[13] = 0x18;				/* PSH, ACK */
-	put16(l4 + 14, 65535);
-	put16(l4 + 16, (uint16_t)~fold(sum16(l4, l4len, pseudo(ip, 6, l4len))));
+	tool_put16(l4 + 14, 65535);
+	tool_put16(l4 + 16, (uint16_t)~tool_fold(tool_sum16(l4, l4len, pseudo(ip, 6, l4len))));
 	return l4len;
 }
 
@@ -297,19 +246,19 @@ build_frame(uint8_t *eth, const struct opts *o, uint32_t seq)
 
 	memcpy(eth, o->dmac, 6);
 	memcpy(eth + 6, o->smac, 6);
-	put16(eth + 12, 0x0800);
+	tool_put16(eth + 12, 0x0800);
 	hl = o->proto == P_UDP ? UDP_LEN : o->proto == P_TCP ? TCP_LEN : ICMP_LEN;
 	payload_fill(l4 + hl, o->size, seq);
 	memset(ip, 0, IP_LEN);
 	ip[0] = 0x45;
-	put16(ip + 2, (uint16_t)(IP_LEN + hl + o->size));
-	put16(ip + 4, (uint16_t)seq);		/* identification */
-	put16(ip + 6, 0x4000);			/* DF */
+	tool_put16(ip + 2, (uint16_t)(IP_LEN + hl + o->size));
+	tool_put16(ip + 4, (uint16_t)seq);		/* identification */
+	tool_put16(ip + 6, 0x4000);			/* DF */
 	ip[8] = 64;
 	ip[9] = (uint8_t)o->proto;
 	memcpy(ip + 12, &o->src, 4);
 	memcpy(ip + 16, &o->dst, 4);
-	put16(ip + 10, (uint16_t)~fold(sum16(ip, IP_LEN, 0)));
+	tool_put16(ip + 10, (uint16_t)~tool_fold(tool_sum16(ip, IP_LEN, 0)));
 	l4len = build_l4(ip, l4, o, seq);
 	return ETH_LEN + IP_LEN + l4len;
 }
@@ -324,7 +273,7 @@ build_hello(uint8_t *p, const struct opts *o)
 	p[0] = 1;				/* hello version */
 	p[1] = (uint8_t)o->nmacs;
 	p[2] = (uint8_t)o->kf.nkeys;
-	put16(p + 4, (uint16_t)o->hello_interval);
+	tool_put16(p + 4, (uint16_t)o->hello_interval);
 	memcpy(p + 8, "meshsend", 8);		/* version string, NUL-padded */
 	n = HELLO_MIN;
 	for (i = 0; i < o->kf.nkeys; i++)
@@ -392,9 +341,9 @@ build_native(uint8_t *d, const struct opts *o, uint32_t i)
 	d[4] = (uint8_t)(o->wrong_key ? absent_key_id(o) : k->id);
 	d[5] = 0;				/* flags */
 	/* --bad-length: a wrong length field, correctly signed. */
-	put16(d + 6, (uint16_t)(n + (o->bad_length ? 1 : 0)));
-	put32(d + 8, o->relay_id);
-	put32(d + 12, ts);
+	tool_put16(d + 6, (uint16_t)(n + (o->bad_length ? 1 : 0)));
+	tool_put32(d + 8, o->relay_id);
+	tool_put32(d + 12, ts);
 	put64(d + 16, o->seq + i);
 	n += NAT_HLEN;
 	if (o->no_tag)
@@ -730,7 +679,7 @@ sleep_until(uint64_t t)
 	ts.tv_sec = (time_t)(t / 1000000000ULL);
 	ts.tv_nsec = (long)(t % 1000000000ULL);
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR &&
-	    !stop)
+	    !tool_stop)
 		;
 }
 
@@ -783,14 +732,14 @@ main(int argc, char *argv[])
 	int			 s;
 
 	parse_args(argc, argv, &o);
-	signal(SIGTERM, stop_cb);
-	signal(SIGINT, stop_cb);
+	signal(SIGTERM, tool_stop_cb);
+	signal(SIGINT, tool_stop_cb);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	s = open_socket(o.bindaddr);
 	gap = gap_ns(&o);
-	start = now_ns();
+	start = tool_now_ns();
 	deadline = start + o.maxsecs * 1000000000ULL;
-	for (i = 0; i < o.count && !stop && now_ns() < deadline; i++) {
+	for (i = 0; i < o.count && !tool_stop && tool_now_ns() < deadline; i++) {
 		/* Pace against the start time so the average rate is exact. */
 		if (gap > 0)
 			sleep_until(start + i * gap);

@@ -20,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "toolutil.h"
+
 #define PCAP_MAGIC_US	0xa1b2c3d4U	/* microsecond timestamps */
 #define PCAP_MAGIC_NS	0xa1b23c4dU	/* nanosecond timestamps */
 #define PCAP_GHDR	24
@@ -54,8 +56,6 @@ struct stats {
 	unsigned long	 records, selected, sent, errors, skipped;
 };
 
-static volatile sig_atomic_t	 stop;
-
 static void
 usage(void)
 {
@@ -64,46 +64,6 @@ usage(void)
 	    "                  [-T max-seconds] file.pcap host port\n"
 	    "  -P: select UDP datagrams to this port (default 7124)\n");
 	exit(2);
-}
-
-static void
-stop_cb(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-/* Parse a decimal number in [min, max] or exit with a message. */
-static unsigned long
-number(const char *s, unsigned long min, unsigned long max, const char *what)
-{
-	char		*end;
-	unsigned long	 v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max ||
-	    s[0] == '-') {
-		fprintf(stderr, "pcapreplay: %s: %s: not a number in %lu..%lu\n",
-		    what, s, min, max);
-		exit(2);
-	}
-	return v;
-}
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
 /* A 32-bit field of the pcap headers, in the file's byte order. */
@@ -196,24 +156,24 @@ l3_start(const struct pcap *pc, const uint8_t *r, size_t len, size_t *l3len)
 		if (len < 14)
 			return NULL;
 		off = 12;
-		type = get16(r + off);
+		type = tool_get16(r + off);
 		/* Skip 802.1Q / 802.1ad tags. */
 		while ((type == 0x8100 || type == 0x88a8) && off + 6 <= len) {
 			off += 4;
-			type = get16(r + off);
+			type = tool_get16(r + off);
 		}
 		off += 2;
 		break;
 	case LINK_SLL:
 		if (len < 16)
 			return NULL;
-		type = get16(r + 14);
+		type = tool_get16(r + 14);
 		off = 16;
 		break;
 	default:		/* LINK_SLL2 */
 		if (len < 20)
 			return NULL;
-		type = get16(r);
+		type = tool_get16(r);
 		off = 20;
 		break;
 	}
@@ -235,16 +195,16 @@ udp_payload(const struct args *a, const uint8_t *ip, size_t len, size_t *plen)
 	if (len < 20 || (ip[0] >> 4) != 4 || ip[9] != 17)
 		return NULL;
 	ihl = (size_t)(ip[0] & 0x0f) * 4;
-	tot = get16(ip + 2);
+	tot = tool_get16(ip + 2);
 	if (ihl < 20 || tot < ihl + 8 || tot > len)
 		return NULL;
-	if ((get16(ip + 6) & 0x3fff) != 0)	/* MF or an offset: a fragment */
+	if ((tool_get16(ip + 6) & 0x3fff) != 0)	/* MF or an offset: a fragment */
 		return NULL;
 	if (a->have_src && memcmp(ip + 12, &a->src, 4) != 0)
 		return NULL;
-	if (get16(ip + ihl + 2) != a->dport)
+	if (tool_get16(ip + ihl + 2) != a->dport)
 		return NULL;
-	ulen = get16(ip + ihl + 4);
+	ulen = tool_get16(ip + ihl + 4);
 	if (ulen < 8 || ulen > tot - ihl)
 		return NULL;
 	*plen = ulen - 8;
@@ -267,13 +227,13 @@ parse_args(int argc, char *argv[], struct args *a)
 			a->bindaddr = optarg;
 			break;
 		case 'n':
-			a->max = number(optarg, 1, COUNT_MAX, "-n");
+			a->max = tool_number(optarg, 1, COUNT_MAX, "-n");
 			break;
 		case 'P':
-			a->dport = (uint16_t)number(optarg, 1, 65535, "-P");
+			a->dport = (uint16_t)tool_number(optarg, 1, 65535, "-P");
 			break;
 		case 'r':
-			a->rate = number(optarg, 0, 10000000, "-r");
+			a->rate = tool_number(optarg, 0, 10000000, "-r");
 			break;
 		case 's':
 			if (inet_pton(AF_INET, optarg, &a->src) != 1) {
@@ -284,7 +244,7 @@ parse_args(int argc, char *argv[], struct args *a)
 			a->have_src = 1;
 			break;
 		case 'T':
-			a->maxsecs = number(optarg, 1, 3600, "-T");
+			a->maxsecs = tool_number(optarg, 1, 3600, "-T");
 			break;
 		case 'v':
 			a->verbose = 1;
@@ -304,7 +264,7 @@ parse_args(int argc, char *argv[], struct args *a)
 		fprintf(stderr, "pcapreplay: %s: not an IPv4 address\n", argv[1]);
 		exit(2);
 	}
-	a->to.sin_port = htons((uint16_t)number(argv[2], 1, 65535, "port"));
+	a->to.sin_port = htons((uint16_t)tool_number(argv[2], 1, 65535, "port"));
 }
 
 /* Open the sending socket, bound to a->bindaddr if given. */
@@ -347,7 +307,7 @@ replay_one(int s, const struct args *a, const uint8_t *p, size_t len,
 		ts.tv_sec = (time_t)(t / 1000000000ULL);
 		ts.tv_nsec = (long)(t % 1000000000ULL);
 		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts,
-		    NULL) == EINTR && !stop)
+		    NULL) == EINTR && !tool_stop)
 			;
 	}
 	st->selected++;
@@ -377,15 +337,15 @@ main(int argc, char *argv[])
 	int		 s, bad = 0;
 
 	parse_args(argc, argv, &a);
-	signal(SIGTERM, stop_cb);
-	signal(SIGINT, stop_cb);
+	signal(SIGTERM, tool_stop_cb);
+	signal(SIGINT, tool_stop_cb);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	pcap_open(&pc, a.path);
 	s = open_socket(&a);
 	memset(&st, 0, sizeof(st));
-	start = now_ns();
+	start = tool_now_ns();
 	deadline = start + a.maxsecs * 1000000000ULL;
-	while (!stop && st.selected < a.max && now_ns() < deadline) {
+	while (!tool_stop && st.selected < a.max && tool_now_ns() < deadline) {
 		if ((n = pcap_next(&pc, rec, sizeof(rec))) <= 0) {
 			bad = n < 0;
 			break;

@@ -25,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "toolutil.h"
+
 #define SS_MAGIC_LEN	2
 #define ETH_LEN		14
 #define IP_MIN		20
@@ -50,81 +52,12 @@ struct emu {
 	unsigned long		 mesh_rx, mesh_bad, emitted, emit_errors;
 };
 
-static volatile sig_atomic_t	 stop;
-
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: ssemu [-v] [-b bcast-port] [-i ifname] "
 	    "[-m mesh-port] [-T max-seconds] peer ...\n");
 	exit(2);
-}
-
-static void
-stop_cb(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-/* Parse a decimal number in [min, max] or exit with a message. */
-static unsigned long
-number(const char *s, unsigned long min, unsigned long max, const char *what)
-{
-	char		*end;
-	unsigned long	 v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max ||
-	    s[0] == '-') {
-		fprintf(stderr, "ssemu: %s: %s: not a number in %lu..%lu\n",
-		    what, s, min, max);
-		exit(2);
-	}
-	return v;
-}
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v;
-}
-
-static uint32_t
-sum16(const uint8_t *p, size_t len, uint32_t sum)
-{
-	size_t	 i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-static uint16_t
-fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
 }
 
 static void
@@ -199,15 +132,15 @@ wanted(const struct emu *e, const uint8_t *f, size_t len, int pkttype)
 		return 0;
 	if (memcmp(f, bcast, 6) != 0 || memcmp(f + 6, e->mac, 6) == 0)
 		return 0;
-	if (get16(f + 12) != 0x0800 || (f[ETH_LEN] >> 4) != 4 ||
+	if (tool_get16(f + 12) != 0x0800 || (f[ETH_LEN] >> 4) != 4 ||
 	    f[ETH_LEN + 9] != 17)
 		return 0;
-	if ((get16(f + ETH_LEN + 6) & 0x3fff) != 0)
+	if ((tool_get16(f + ETH_LEN + 6) & 0x3fff) != 0)
 		return 0;
 	ihl = (size_t)(f[ETH_LEN] & 0x0f) * 4;
 	if (ihl < IP_MIN || len < ETH_LEN + ihl + UDP_LEN)
 		return 0;
-	return get16(f + ETH_LEN + ihl + 2) == e->bport;
+	return tool_get16(f + ETH_LEN + ihl + 2) == e->bport;
 }
 
 /* Read one captured frame; relay it to every peer if it is wanted. */
@@ -247,13 +180,13 @@ udp_csum(uint8_t *ip, size_t len)
 	uint32_t	 sum;
 	uint16_t	 c;
 
-	ulen = get16(ip + ihl + 4);
+	ulen = tool_get16(ip + ihl + 4);
 	if (ulen < UDP_LEN || ihl + ulen > len)
 		return;
-	put16(ip + ihl + 6, 0);
-	sum = sum16(ip + 12, 8, 0) + 17 + (uint32_t)ulen;
-	c = (uint16_t)~fold(sum16(ip + ihl, ulen, sum));
-	put16(ip + ihl + 6, c == 0 ? 0xffff : c);
+	tool_put16(ip + ihl + 6, 0);
+	sum = tool_sum16(ip + 12, 8, 0) + 17 + (uint32_t)ulen;
+	c = (uint16_t)~tool_fold(tool_sum16(ip + ihl, ulen, sum));
+	tool_put16(ip + ihl + 6, c == 0 ? 0xffff : c);
 }
 
 /* Receive one mesh datagram and re-emit its frame on the interface. */
@@ -270,7 +203,7 @@ mesh_one(struct emu *e)
 	if (r < 0)
 		return;
 	if (r > (ssize_t)sizeof(d) || r < SS_MAGIC_LEN + ETH_LEN + IP_MIN + UDP_LEN ||
-	    memcmp(d, "SS", SS_MAGIC_LEN) != 0 || get16(f + 12) != 0x0800 ||
+	    memcmp(d, "SS", SS_MAGIC_LEN) != 0 || tool_get16(f + 12) != 0x0800 ||
 	    (f[ETH_LEN] >> 4) != 4 || f[ETH_LEN + 9] != 17) {
 		e->mesh_bad++;
 		return;
@@ -312,16 +245,16 @@ parse_args(int argc, char *argv[], struct emu *e)
 	while ((ch = getopt(argc, argv, "b:i:m:T:v")) != -1) {
 		switch (ch) {
 		case 'b':
-			e->bport = (uint16_t)number(optarg, 1, 65535, "-b");
+			e->bport = (uint16_t)tool_number(optarg, 1, 65535, "-b");
 			break;
 		case 'i':
 			e->ifname = optarg;
 			break;
 		case 'm':
-			e->meshport = (uint16_t)number(optarg, 1, 65535, "-m");
+			e->meshport = (uint16_t)tool_number(optarg, 1, 65535, "-m");
 			break;
 		case 'T':
-			e->maxsecs = number(optarg, 1, 3600, "-T");
+			e->maxsecs = tool_number(optarg, 1, 3600, "-T");
 			break;
 		case 'v':
 			e->verbose = 1;
@@ -356,8 +289,8 @@ main(int argc, char *argv[])
 	parse_args(argc, argv, &e);
 	for (i = 0; i < e.npeers; i++)
 		e.peers[i].sin_port = htons(e.meshport);
-	signal(SIGTERM, stop_cb);
-	signal(SIGINT, stop_cb);
+	signal(SIGTERM, tool_stop_cb);
+	signal(SIGINT, tool_stop_cb);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	iface_info(&e);
 	open_sockets(&e);
@@ -367,8 +300,8 @@ main(int argc, char *argv[])
 	pfd[0].fd = e.pkt;
 	pfd[1].fd = e.mesh;
 	pfd[0].events = pfd[1].events = POLLIN;
-	deadline = now_ns() + e.maxsecs * 1000000000ULL;
-	while (!stop && (t = now_ns()) < deadline) {
+	deadline = tool_now_ns() + e.maxsecs * 1000000000ULL;
+	while (!tool_stop && (t = tool_now_ns()) < deadline) {
 		if (poll(pfd, 2, (int)((deadline - t) / 1000000ULL) + 1) <= 0)
 			continue;
 		if (pfd[0].revents & POLLIN)

@@ -21,6 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "toolutil.h"
+
 /* The test payload; see bcsend.c for the layout. */
 #define PL_HDR		20
 #define PL_MAX		65535
@@ -37,7 +39,6 @@ struct seen {
 
 static struct seen		 seen[SEEN_SIZE];
 static unsigned long		 nseen;
-static volatile sig_atomic_t	 stop;
 
 static void
 usage(void)
@@ -45,69 +46,6 @@ usage(void)
 	fprintf(stderr, "usage: udprecv [-qr] [-B addr] [-n count] [-s size] "
 	    "[-t seconds] port\n");
 	exit(2);
-}
-
-static void
-stop_cb(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-/* Parse a decimal number in [min, max] or exit with a message. */
-static unsigned long
-number(const char *s, unsigned long min, unsigned long max, const char *what)
-{
-	char		*end;
-	unsigned long	 v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max ||
-	    s[0] == '-') {
-		fprintf(stderr, "udprecv: %s: %s: not a number in %lu..%lu\n",
-		    what, s, min, max);
-		exit(2);
-	}
-	return v;
-}
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
-
-static uint32_t
-fnv1a(const uint8_t *p, size_t len)
-{
-	uint32_t	 h = 2166136261U;
-	size_t		 i;
-
-	for (i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 16777619U;
-	}
-	return h;
 }
 
 /*
@@ -123,12 +61,12 @@ payload_check(const uint8_t *p, size_t len, size_t expect)
 		return "short";
 	if (memcmp(p, "SRT1", 4) != 0 && memcmp(p, "SRR1", 4) != 0)
 		return "bad_magic";
-	if (get32(p + 16) != len)
+	if (tool_get32(p + 16) != len)
 		return "size_mismatch";
 	if (expect != 0 && len != expect)
 		return "unexpected_size";
 	for (i = PL_HDR; i < len; i++)
-		if (p[i] != (uint8_t)(i * 31 + get32(p + 4)))
+		if (p[i] != (uint8_t)(i * 31 + tool_get32(p + 4)))
 			return "content";
 	return NULL;
 }
@@ -196,14 +134,14 @@ static void
 reply(int s, const struct sockaddr_in *to, uint32_t seq)
 {
 	uint8_t		 r[64];
-	uint64_t	 ts = now_ns();
+	uint64_t	 ts = tool_now_ns();
 	size_t		 i;
 
 	memcpy(r, "SRR1", 4);
-	put32(r + 4, seq);
-	put32(r + 8, (uint32_t)(ts >> 32));
-	put32(r + 12, (uint32_t)ts);
-	put32(r + 16, sizeof(r));
+	tool_put32(r + 4, seq);
+	tool_put32(r + 8, (uint32_t)(ts >> 32));
+	tool_put32(r + 12, (uint32_t)ts);
+	tool_put32(r + 16, sizeof(r));
 	for (i = PL_HDR; i < sizeof(r); i++)
 		r[i] = (uint8_t)(i * 31 + seq);
 	if (sendto(s, r, sizeof(r), 0, (const struct sockaddr *)to,
@@ -261,8 +199,8 @@ receive_one(int s, int quiet, int do_reply, size_t expect, struct stats *st)
 	else
 		why = payload_check(buf, (size_t)r, expect);
 	if (why == NULL) {
-		seq = get32(buf + 4);
-		lat = now_ns() - ((uint64_t)get32(buf + 8) << 32 | get32(buf + 12));
+		seq = tool_get32(buf + 4);
+		lat = tool_now_ns() - ((uint64_t)tool_get32(buf + 8) << 32 | tool_get32(buf + 12));
 		dup = seen_add(from.sin_addr.s_addr, from.sin_port, (uint32_t)seq);
 		if (dup == 1)
 			st->dups++;
@@ -273,7 +211,7 @@ receive_one(int s, int quiet, int do_reply, size_t expect, struct stats *st)
 	if (!quiet) {
 		printf("from %s:%u len %zd seq %lld to %s sum %08x lat_us %llu%s%s%s\n",
 		    src, ntohs(from.sin_port), r, seq, dst,
-		    fnv1a(buf, (size_t)r > sizeof(buf) ? sizeof(buf) : (size_t)r),
+		    tool_fnv1a(buf, (size_t)r > sizeof(buf) ? sizeof(buf) : (size_t)r),
 		    (unsigned long long)(lat / 1000), dup == 1 ? " duplicate" : "",
 		    why != NULL ? " bad " : "", why != NULL ? why : "");
 	}
@@ -297,7 +235,7 @@ main(int argc, char *argv[])
 			bindaddr = optarg;
 			break;
 		case 'n':
-			count = number(optarg, 1, COUNT_MAX, "-n");
+			count = tool_number(optarg, 1, COUNT_MAX, "-n");
 			break;
 		case 'q':
 			quiet = 1;
@@ -306,10 +244,10 @@ main(int argc, char *argv[])
 			do_reply = 1;
 			break;
 		case 's':
-			expect = number(optarg, PL_HDR, PL_MAX, "-s");
+			expect = tool_number(optarg, PL_HDR, PL_MAX, "-s");
 			break;
 		case 't':
-			secs = number(optarg, 1, 3600, "-t");
+			secs = tool_number(optarg, 1, 3600, "-t");
 			break;
 		default:
 			usage();
@@ -319,10 +257,10 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (argc != 1)
 		usage();
-	port = number(argv[0], 1, 65535, "port");
+	port = tool_number(argv[0], 1, 65535, "port");
 
-	signal(SIGTERM, stop_cb);
-	signal(SIGINT, stop_cb);
+	signal(SIGTERM, tool_stop_cb);
+	signal(SIGINT, tool_stop_cb);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	s = open_socket(bindaddr, (uint16_t)port);
 	printf("listening on %s:%lu\n", bindaddr, port);
@@ -330,8 +268,8 @@ main(int argc, char *argv[])
 	memset(&st, 0, sizeof(st));
 	pfd.fd = s;
 	pfd.events = POLLIN;
-	deadline = now_ns() + secs * 1000000000ULL;
-	while (!stop && st.received < count && (t = now_ns()) < deadline) {
+	deadline = tool_now_ns() + secs * 1000000000ULL;
+	while (!tool_stop && st.received < count && (t = tool_now_ns()) < deadline) {
 		if (poll(&pfd, 1, (int)((deadline - t) / 1000000ULL) + 1) <= 0)
 			continue;
 		receive_one(s, quiet, do_reply, expect, &st);

@@ -21,67 +21,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "toolutil.h"
+
 /* The test payload; see bcsend.c for the layout. */
 #define PL_HDR		20
 #define REPLY_LEN	64
-
-static volatile sig_atomic_t	 stop;
 
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: udpreply [-n requests] [-t seconds] port\n");
 	exit(2);
-}
-
-static void
-stop_cb(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-/* Parse a decimal number in [min, max] or exit with a message. */
-static unsigned long
-number(const char *s, unsigned long min, unsigned long max, const char *what)
-{
-	char		*end;
-	unsigned long	 v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max ||
-	    s[0] == '-') {
-		fprintf(stderr, "udpreply: %s: %s: not a number in %lu..%lu\n",
-		    what, s, min, max);
-		exit(2);
-	}
-	return v;
-}
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
 }
 
 /* Open a broadcast-capable socket bound to 0.0.0.0:port. */
@@ -128,15 +78,15 @@ answer(int s)
 		return 0;
 	inet_ntop(AF_INET, &from.sin_addr, a, sizeof(a));
 	if (n >= PL_HDR && memcmp(buf, "SRT1", 4) == 0)
-		seq = get32(buf + 4);
+		seq = tool_get32(buf + 4);
 	printf("request from %s:%u len %zd seq %u\n", a, ntohs(from.sin_port),
 	    n, seq);
-	ts = now_ns();
+	ts = tool_now_ns();
 	memcpy(r, "SRR1", 4);
-	put32(r + 4, seq);
-	put32(r + 8, (uint32_t)(ts >> 32));
-	put32(r + 12, (uint32_t)ts);
-	put32(r + 16, sizeof(r));
+	tool_put32(r + 4, seq);
+	tool_put32(r + 8, (uint32_t)(ts >> 32));
+	tool_put32(r + 12, (uint32_t)ts);
+	tool_put32(r + 16, sizeof(r));
 	for (i = PL_HDR; i < sizeof(r); i++)
 		r[i] = (uint8_t)(i * 31 + seq);
 	if (sendto(s, r, sizeof(r), 0, (struct sockaddr *)&from,
@@ -160,10 +110,10 @@ main(int argc, char *argv[])
 	while ((ch = getopt(argc, argv, "n:t:")) != -1) {
 		switch (ch) {
 		case 'n':
-			want = number(optarg, 1, 100000, "-n");
+			want = tool_number(optarg, 1, 100000, "-n");
 			break;
 		case 't':
-			secs = number(optarg, 1, 3600, "-t");
+			secs = tool_number(optarg, 1, 3600, "-t");
 			break;
 		default:
 			usage();
@@ -173,19 +123,19 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (argc != 1)
 		usage();
-	port = number(argv[0], 1, 65535, "port");
+	port = tool_number(argv[0], 1, 65535, "port");
 
-	signal(SIGTERM, stop_cb);
-	signal(SIGINT, stop_cb);
+	signal(SIGTERM, tool_stop_cb);
+	signal(SIGINT, tool_stop_cb);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	s = open_socket((uint16_t)port);
 	printf("listening on 0.0.0.0:%lu\n", port);
 	pfd.fd = s;
 	pfd.events = POLLIN;
-	deadline = now_ns() + secs * 1000000000ULL;
+	deadline = tool_now_ns() + secs * 1000000000ULL;
 	/* seen bounds the loop even if every reply fails. */
-	while (!stop && done < want && seen < want * 4 &&
-	    (t = now_ns()) < deadline) {
+	while (!tool_stop && done < want && seen < want * 4 &&
+	    (t = tool_now_ns()) < deadline) {
 		if (poll(&pfd, 1, (int)((deadline - t) / 1000000ULL) + 1) <= 0)
 			continue;
 		seen++;
