@@ -251,6 +251,9 @@ peer_seen_on_slot(struct peer_table *pt, const uint8_t mac[6], unsigned int slot
 	struct peer	*p;
 	size_t		 i, j;
 
+	/* Most captured frames come from hosts: one pass over the flat set. */
+	if (!peer_is_relay_mac(pt, mac))
+		return NULL;
 	for (i = 0; i < pt->npeers; i++) {
 		p = &pt->peers[i];
 		for (j = 0; j < p->nmacs; j++) {
