@@ -30,7 +30,6 @@
  * CLOCK_MONOTONIC ns (u64 BE), total payload size (u32 BE), then
  * pattern bytes (i * 31 + seq) so a cut or altered payload is visible.
  */
-#define PL_HDR		20
 #define PL_MAX		65507
 #define COUNT_MAX	10000000UL
 #define REPLY_MAX	100000UL
@@ -43,22 +42,6 @@ usage(void)
 	    "              [-T max-seconds] [-W max-replies] [-w reply-seconds] "
 	    "addr port count\n");
 	exit(2);
-}
-
-/* Fill a test payload of size bytes for sequence number seq. */
-static void
-payload_fill(uint8_t *p, size_t size, uint32_t seq)
-{
-	uint64_t	 ts = tool_now_ns();
-	size_t		 i;
-
-	memcpy(p, "SRT1", 4);
-	tool_put32(p + 4, seq);
-	tool_put32(p + 8, (uint32_t)(ts >> 32));
-	tool_put32(p + 12, (uint32_t)ts);
-	tool_put32(p + 16, (uint32_t)size);
-	for (i = PL_HDR; i < size; i++)
-		p[i] = (uint8_t)(i * 31 + seq);
 }
 
 static void
@@ -109,7 +92,7 @@ collect_replies(int s, uint64_t deadline, unsigned long max, int quiet)
 		if (quiet)
 			continue;
 		print_addr("reply from ", &from);
-		if (r >= PL_HDR && memcmp(buf, "SRR1", 4) == 0)
+		if (r >= TOOL_PL_HDR && memcmp(buf, "SRR1", 4) == 0)
 			printf(" len %zd seq %u\n", r, tool_get32(buf + 4));
 		else
 			printf(" len %zd seq -1\n", r);
@@ -186,7 +169,7 @@ parse_args(int argc, char *argv[], struct args *a)
 			a->rate = tool_number(optarg, 0, 10000000, "-r");
 			break;
 		case 's':
-			a->size = tool_number(optarg, PL_HDR, PL_MAX, "-s");
+			a->size = tool_number(optarg, TOOL_PL_HDR, PL_MAX, "-s");
 			break;
 		case 'T':
 			a->maxsecs = tool_number(optarg, 1, 3600, "-T");
@@ -238,7 +221,7 @@ main(int argc, char *argv[])
 		/* Pace against the start time so the average rate is exact. */
 		if (a.rate > 0)
 			sleep_until(start + i * 1000000000ULL / a.rate);
-		payload_fill(buf, a.size, (uint32_t)(a.first + i));
+		tool_payload_fill(buf, a.size, (uint32_t)(a.first + i));
 		if (sendto(s, buf, a.size, 0, (struct sockaddr *)&a.dst,
 		    sizeof(a.dst)) == -1) {
 			errors++;

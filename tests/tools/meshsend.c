@@ -26,7 +26,6 @@
 #include "toolutil.h"
 #include "keyfile.h"
 
-#define PL_HDR		20		/* test payload, see bcsend.c */
 #define ETH_LEN		14
 #define IP_LEN		20
 #define UDP_LEN		8
@@ -183,22 +182,6 @@ pseudo(const uint8_t *ip, uint8_t proto, size_t l4len)
 	return sum;
 }
 
-/* Fill the test payload (layout in bcsend.c). */
-static void
-payload_fill(uint8_t *p, size_t size, uint32_t seq)
-{
-	uint64_t	 ts = tool_now_ns();
-	size_t		 i;
-
-	memcpy(p, "SRT1", 4);
-	tool_put32(p + 4, seq);
-	tool_put32(p + 8, (uint32_t)(ts >> 32));
-	tool_put32(p + 12, (uint32_t)ts);
-	tool_put32(p + 16, (uint32_t)size);
-	for (i = PL_HDR; i < size; i++)
-		p[i] = (uint8_t)(i * 31 + seq);
-}
-
 /* Write the transport header at l4 (payload already in place); its length. */
 static size_t
 build_l4(uint8_t *ip, uint8_t *l4, const struct opts *o, uint32_t seq)
@@ -248,7 +231,7 @@ build_frame(uint8_t *eth, const struct opts *o, uint32_t seq)
 	memcpy(eth + 6, o->smac, 6);
 	tool_put16(eth + 12, 0x0800);
 	hl = o->proto == P_UDP ? UDP_LEN : o->proto == P_TCP ? TCP_LEN : ICMP_LEN;
-	payload_fill(l4 + hl, o->size, seq);
+	tool_payload_fill(l4 + hl, o->size, seq);
 	memset(ip, 0, IP_LEN);
 	ip[0] = 0x45;
 	tool_put16(ip + 2, (uint16_t)(IP_LEN + hl + o->size));
@@ -495,7 +478,7 @@ opt_short(struct opts *o, int ch, char *arg)
 		o->meshport = (uint16_t)number(arg, 1, 65535, "-x");
 		break;
 	case 'z':
-		o->size = number(arg, PL_HDR, DGRAM_MAX - NAT_HLEN - NAT_TAGLEN -
+		o->size = number(arg, TOOL_PL_HDR, DGRAM_MAX - NAT_HLEN - NAT_TAGLEN -
 		    ETH_LEN - IP_LEN - TCP_LEN, "-z");
 		break;
 	default:

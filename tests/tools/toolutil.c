@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "toolutil.h"
@@ -95,6 +96,21 @@ tool_fold(uint32_t sum)
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)sum;
+}
+
+void
+tool_payload_fill(uint8_t *p, size_t size, uint32_t seq)
+{
+	uint64_t	 ts = tool_now_ns();
+	size_t		 i;
+
+	memcpy(p, "SRT1", 4);
+	tool_put32(p + 4, seq);
+	tool_put32(p + 8, (uint32_t)(ts >> 32));
+	tool_put32(p + 12, (uint32_t)ts);
+	tool_put32(p + 16, (uint32_t)size);
+	for (i = TOOL_PL_HDR; i < size; i++)
+		p[i] = (uint8_t)(i * 31 + seq);
 }
 
 uint32_t

@@ -31,6 +31,14 @@ void		 tool_put32(uint8_t *p, uint32_t v);
 uint32_t	 tool_sum16(const uint8_t *p, size_t len, uint32_t sum);
 /* Fold a sum to 16 bits (not complemented). */
 uint16_t	 tool_fold(uint32_t sum);
+/*
+ * The test payload: "SRT1", sequence number, CLOCK_MONOTONIC ns (two
+ * 32-bit halves) and total size, all big-endian, then a pattern of the
+ * sequence number, so a receiver can check it was not cut or damaged.
+ */
+#define TOOL_PL_HDR	20
+void		 tool_payload_fill(uint8_t *p, size_t size, uint32_t seq);
+
 /* FNV-1a over a payload: printed so receivers can compare content. */
 uint32_t	 tool_fnv1a(const uint8_t *p, size_t len);
 

@@ -24,7 +24,6 @@
 #include "toolutil.h"
 
 /* The test payload; see bcsend.c for the layout. */
-#define PL_HDR		20
 #define PL_MAX		65535
 #define COUNT_MAX	1000000UL
 #define SEEN_SIZE	(1U << 18)	/* open-addressing table, power of 2 */
@@ -57,7 +56,7 @@ payload_check(const uint8_t *p, size_t len, size_t expect)
 {
 	size_t	 i;
 
-	if (len < PL_HDR)
+	if (len < TOOL_PL_HDR)
 		return "short";
 	if (memcmp(p, "SRT1", 4) != 0 && memcmp(p, "SRR1", 4) != 0)
 		return "bad_magic";
@@ -65,7 +64,7 @@ payload_check(const uint8_t *p, size_t len, size_t expect)
 		return "size_mismatch";
 	if (expect != 0 && len != expect)
 		return "unexpected_size";
-	for (i = PL_HDR; i < len; i++)
+	for (i = TOOL_PL_HDR; i < len; i++)
 		if (p[i] != (uint8_t)(i * 31 + tool_get32(p + 4)))
 			return "content";
 	return NULL;
@@ -142,7 +141,7 @@ reply(int s, const struct sockaddr_in *to, uint32_t seq)
 	tool_put32(r + 8, (uint32_t)(ts >> 32));
 	tool_put32(r + 12, (uint32_t)ts);
 	tool_put32(r + 16, sizeof(r));
-	for (i = PL_HDR; i < sizeof(r); i++)
+	for (i = TOOL_PL_HDR; i < sizeof(r); i++)
 		r[i] = (uint8_t)(i * 31 + seq);
 	if (sendto(s, r, sizeof(r), 0, (const struct sockaddr *)to,
 	    sizeof(*to)) == -1)
@@ -244,7 +243,7 @@ main(int argc, char *argv[])
 			do_reply = 1;
 			break;
 		case 's':
-			expect = tool_number(optarg, PL_HDR, PL_MAX, "-s");
+			expect = tool_number(optarg, TOOL_PL_HDR, PL_MAX, "-s");
 			break;
 		case 't':
 			secs = tool_number(optarg, 1, 3600, "-t");

@@ -24,7 +24,6 @@
 #include "toolutil.h"
 
 /* The test payload; see bcsend.c for the layout. */
-#define PL_HDR		20
 #define REPLY_LEN	64
 
 static void
@@ -77,7 +76,7 @@ answer(int s)
 	    (struct sockaddr *)&from, &fl)) < 0)
 		return 0;
 	inet_ntop(AF_INET, &from.sin_addr, a, sizeof(a));
-	if (n >= PL_HDR && memcmp(buf, "SRT1", 4) == 0)
+	if (n >= TOOL_PL_HDR && memcmp(buf, "SRT1", 4) == 0)
 		seq = tool_get32(buf + 4);
 	printf("request from %s:%u len %zd seq %u\n", a, ntohs(from.sin_port),
 	    n, seq);
@@ -87,7 +86,7 @@ answer(int s)
 	tool_put32(r + 8, (uint32_t)(ts >> 32));
 	tool_put32(r + 12, (uint32_t)ts);
 	tool_put32(r + 16, sizeof(r));
-	for (i = PL_HDR; i < sizeof(r); i++)
+	for (i = TOOL_PL_HDR; i < sizeof(r); i++)
 		r[i] = (uint8_t)(i * 31 + seq);
 	if (sendto(s, r, sizeof(r), 0, (struct sockaddr *)&from,
 	    sizeof(from)) == -1) {
