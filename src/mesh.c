@@ -3,7 +3,8 @@
  * SPDX-License-Identifier: ISC
  *
  * The mesh datagram codecs: SnowSignal's "SS" + Ethernet frame, and the
- * authenticated native format (header, frame or HELLO, truncated HMAC). Pure.
+ * authenticated native format (header, frame or IPv4 packet or HELLO,
+ * truncated HMAC). Pure.
  */
 #include <string.h>
 
@@ -101,7 +102,7 @@ mesh_kind(const uint8_t *dgram, size_t len)
 	return MESH_KIND_UNKNOWN;
 }
 
-/* Write the 24-byte native header for hdr (magic, version, flags 0). */
+/* Write the 24-byte native header for hdr (magic, version, hdr->flags). */
 void
 mesh_native_header(uint8_t out[MESH_NATIVE_HLEN], const struct mesh_hdr *hdr)
 {
@@ -109,7 +110,7 @@ mesh_native_header(uint8_t out[MESH_NATIVE_HLEN], const struct mesh_hdr *hdr)
 	out[2] = MESH_NATIVE_VERSION;
 	out[3] = hdr->type;
 	out[4] = hdr->key_id;
-	out[5] = 0;
+	out[5] = hdr->flags;
 	put16(out + 6, hdr->len);
 	put32(out + 8, hdr->relay_id);
 	put32(out + 12, hdr->timestamp);
@@ -144,34 +145,43 @@ mesh_native_verify(const uint8_t *dgram, size_t len, struct auth_keyring *kr,
 /*
  * Parse an authenticated datagram's header. Authenticated is not the same
  * as well-formed: a peer with another version or a bug is refused here.
- * A DATA payload is at least an Ethernet header, a HELLO at most
- * MESH_HELLO_MAX (its content is checked by mesh_hello_decode).
+ * A DATA payload is at least an Ethernet header, or with MESH_F_L3 (the
+ * receiver adds the header) anything: a packet too short for IPv4 is then
+ * the frame checks' to count. Either way the frame is at most FRAME_MAX.
+ * A HELLO is at most MESH_HELLO_MAX (its content is for mesh_hello_decode).
  */
 enum mesh_err
 mesh_native_parse(const uint8_t *dgram, size_t len, struct mesh_hdr *hdr,
     const uint8_t **payload)
 {
-	size_t	 n;
+	size_t	 n, eth;
+	uint8_t	 type, flags;
 
 	if (dgram == NULL || len < MESH_NATIVE_OVERHEAD)
 		return MESH_SHORT;
 	if (dgram[2] != MESH_NATIVE_VERSION)
 		return MESH_BAD_VERSION;
-	if (dgram[3] != MESH_TYPE_DATA && dgram[3] != MESH_TYPE_HELLO)
+	type = dgram[3];
+	flags = dgram[5];
+	if (type != MESH_TYPE_DATA && type != MESH_TYPE_HELLO)
 		return MESH_BAD_TYPE;
-	if (dgram[5] != 0)
+	if (flags != 0 && (type != MESH_TYPE_DATA || flags != MESH_F_L3))
 		return MESH_BAD_FLAGS;
 	n = get16(dgram + 6);
 	if (n != len - MESH_NATIVE_OVERHEAD)
 		return MESH_BAD_LENGTH;
-	if (dgram[3] == MESH_TYPE_DATA && n > FRAME_MAX)
-		return MESH_TOO_BIG;
-	if (dgram[3] == MESH_TYPE_DATA && n < ETH_HLEN_)
-		return MESH_SHORT;
-	if (dgram[3] == MESH_TYPE_HELLO && n > MESH_HELLO_MAX)
+	if (type == MESH_TYPE_DATA) {
+		/* The bytes of Ethernet header that are in the payload. */
+		eth = (flags & MESH_F_L3) ? 0 : ETH_HLEN_;
+		if (n > FRAME_MAX - ETH_HLEN_ + eth)
+			return MESH_TOO_BIG;
+		if (n < eth)
+			return MESH_SHORT;
+	} else if (n > MESH_HELLO_MAX)
 		return MESH_BAD_HELLO;
-	hdr->type = dgram[3];
+	hdr->type = type;
 	hdr->key_id = dgram[4];
+	hdr->flags = flags;
 	hdr->len = (uint16_t)n;
 	hdr->relay_id = get32(dgram + 8);
 	hdr->timestamp = get32(dgram + 12);

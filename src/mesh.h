@@ -10,12 +10,14 @@
  *     2  1  version (1)
  *     3  1  type: 1 DATA, 2 HELLO
  *     4  1  key id (1..255)
- *     5  1  flags (0; anything else is refused)
+ *     5  1  flags: DATA 0 or MESH_F_L3, HELLO 0; anything else is refused
  *     6  2  payload length N (= datagram length - 40)
  *     8  4  sender relay id
  *    12  4  timestamp, CLOCK_REALTIME seconds (low 32 bits)
  *    16  8  sequence number
- *    24  N  payload: DATA: the Ethernet frame; HELLO: see mesh_hello
+ *    24  N  payload: DATA: the Ethernet frame, or with MESH_F_L3 the IPv4
+ *           packet alone (the receiver rebuilds the Ethernet header);
+ *           HELLO: see mesh_hello
  *  24+N 16  HMAC-SHA-256(key[key id], bytes 0 .. 24+N-1), first 16 bytes
  */
 #ifndef MESH_H
@@ -33,6 +35,13 @@
 #define MESH_NATIVE_VERSION	1
 #define MESH_TYPE_DATA		1
 #define MESH_TYPE_HELLO		2
+/*
+ * Flags byte, DATA only: the payload is the IPv4 packet without its
+ * 14-byte Ethernet header, which carries nothing the receiver uses (it
+ * emits with a broadcast destination, its own source, type IPv4). It
+ * keeps a full-size 1442-byte frame in a 1496-byte IP datagram (MTU 1500).
+ */
+#define MESH_F_L3		0x01
 
 extern const uint8_t	 mesh_ss_magic[MESH_SS_HLEN];
 
@@ -81,9 +90,10 @@ struct mesh_hdr {
 	uint32_t	 relay_id;
 	uint32_t	 timestamp;
 	uint64_t	 seq;
+	uint8_t		 flags;		/* 0 or MESH_F_L3 (DATA only) */
 };
 
-/* Write the 24-byte native header for hdr (magic, version, flags 0). */
+/* Write the 24-byte native header for hdr (magic, version, hdr->flags). */
 void		 mesh_native_header(uint8_t out[MESH_NATIVE_HLEN], const struct mesh_hdr *hdr);
 
 /*
@@ -97,7 +107,8 @@ enum mesh_err	 mesh_native_verify(const uint8_t *dgram, size_t len, struct auth_
 
 /*
  * Parse the header of a datagram that passed mesh_native_verify: version,
- * known type, flags 0, payload length consistent (and <= FRAME_MAX).
+ * known type, flags (0 or MESH_F_L3 for DATA, 0 for HELLO), payload length
+ * consistent (and the frame it makes <= FRAME_MAX).
  */
 enum mesh_err	 mesh_native_parse(const uint8_t *dgram, size_t len, struct mesh_hdr *hdr,
 		    const uint8_t **payload);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "frame.h"
 #include "mesh.h"
 #include "snowrelayd.h"
 
@@ -197,6 +198,19 @@ static const char	 golden_data_hex[] =
     "18bb4136b915995f5807ad";
 
 /*
+ * Golden native DATA datagram with MESH_F_L3 (77 bytes): as above, but
+ * flags 0x01 and payload length 37, the payload being the same IPv4
+ * packet without its Ethernet header; the tag over bytes 0..60.
+ * Computed independently (Python hmac) when the flag was added.
+ */
+static const char	 golden_l3_hex[] =
+    "5341010101010025010203046a000000"
+    "18a7b3c4d5e6f7084500002512344000"
+    "40119966c612010ac61201ff9c4013d4"
+    "001185dc736e6f7772656c6179857286"
+    "79a547338c94baa7941a54a9b3";
+
+/*
  * Golden native HELLO datagram (78 bytes), same key. Header as above but
  * type 2, payload length 38, sequence 0x18a7b3c4d5e6f709. Payload: hello
  * version 1, 2 MACs, 2 key ids, interval 2 s, version "snowrelay 0.3",
@@ -317,6 +331,7 @@ START_TEST(test_golden_data)
 	ck_assert_uint_eq(h.relay_id, 0x01020304);
 	ck_assert_uint_eq(h.timestamp, 0x6a000000);
 	ck_assert_uint_eq(h.seq, SEQ_GOLDEN);
+	ck_assert_uint_eq(h.flags, 0);
 	ck_assert_ptr_eq(pl, golden + MESH_NATIVE_HLEN);
 	ck_assert_mem_eq(pl, "\xff\xff\xff\xff\xff\xff\x02\x00\x00\x00\x00\x01"
 	    "\x08\x00", 14);
@@ -325,11 +340,79 @@ START_TEST(test_golden_data)
 }
 END_TEST
 
+START_TEST(test_golden_l3)
+{
+	static const uint16_t	 port = 5076;
+	struct auth_keyring	 kr;
+	struct auth_key		*k = NULL;
+	struct mesh_hdr		 h;
+	struct frame_info	 info;
+	const uint8_t		*pl = NULL;
+	uint8_t			 old[128], *f;
+	size_t			 old_len;
+
+	load_golden(golden_data_hex);
+	memcpy(old, golden, golden_len);
+	old_len = golden_len;
+	load_golden(golden_l3_hex);
+	ck_assert_uint_eq(golden_len, 77);
+	ring(&kr, 1);
+	ck_assert_int_eq(mesh_native_verify(golden, golden_len, &kr, &k),
+	    MESH_OK);
+	ck_assert_ptr_eq(k, &kr.keys[0]);
+	ck_assert_int_eq(mesh_native_parse(golden, golden_len, &h, &pl),
+	    MESH_OK);
+	ck_assert_uint_eq(h.type, MESH_TYPE_DATA);
+	ck_assert_uint_eq(h.flags, MESH_F_L3);
+	ck_assert_uint_eq(h.key_id, 1);
+	ck_assert_uint_eq(h.len, 37);
+	ck_assert_uint_eq(h.relay_id, 0x01020304);
+	ck_assert_uint_eq(h.timestamp, 0x6a000000);
+	ck_assert_uint_eq(h.seq, SEQ_GOLDEN);
+	ck_assert_ptr_eq(pl, golden + MESH_NATIVE_HLEN);
+	/* The same IPv4 packet as in the golden frame, without Ethernet. */
+	ck_assert_uint_eq(old_len - ETH_HLEN_, golden_len);
+	ck_assert_mem_eq(pl, old + MESH_NATIVE_HLEN + ETH_HLEN_, 37);
+	/*
+	 * What the receiver does: an Ethernet header over header bytes
+	 * 10..23 (parsed already) makes a frame that validates.
+	 */
+	f = golden + MESH_NATIVE_HLEN - ETH_HLEN_;
+	memcpy(f, "\xff\xff\xff\xff\xff\xff\0\0\0\0\0\0\x08\x00", 14);
+	ck_assert_int_eq(frame_validate(f, ETH_HLEN_ + h.len, &port, 1,
+	    FRAME_F_CSUM_VALID, &info), FRAME_OK);
+	ck_assert_uint_eq(info.len, 51);
+	ck_assert_uint_eq(info.udp_len, 8 + 9);
+	ck_assert_mem_eq(f + 6 + 6, old + MESH_NATIVE_HLEN + 12, 51 - 12);
+	auth_keyring_clear(&kr);
+}
+END_TEST
+
+START_TEST(test_golden_build_l3)
+{
+	struct auth_keyring	 kr;
+	struct mesh_hdr		 h = { MESH_TYPE_DATA, 1, 37, 0x01020304,
+				    0x6a000000, SEQ_GOLDEN, MESH_F_L3 };
+	uint8_t			 out[128];
+
+	/* The header with the flag and the bare packet: the golden bytes. */
+	load_golden(golden_l3_hex);
+	ring(&kr, 0);
+	mesh_native_header(out, &h);
+	ck_assert_uint_eq(out[5], 0x01);
+	memcpy(out + MESH_NATIVE_HLEN, golden + MESH_NATIVE_HLEN, 37);
+	auth_tag(&kr.keys[0], out, MESH_NATIVE_HLEN, out + MESH_NATIVE_HLEN,
+	    37, out + MESH_NATIVE_HLEN + 37);
+	ck_assert_mem_eq(out, golden, golden_len);
+	auth_keyring_clear(&kr);
+}
+END_TEST
+
 START_TEST(test_golden_build)
 {
 	struct auth_keyring	 kr;
 	struct mesh_hdr		 h = { MESH_TYPE_DATA, 1, 51, 0x01020304,
-				    0x6a000000, SEQ_GOLDEN };
+				    0x6a000000, SEQ_GOLDEN, 0 };
 	uint8_t			 out[128];
 
 	/* Building the same datagram gives exactly the golden bytes. */
@@ -382,12 +465,17 @@ END_TEST
 START_TEST(test_header_round_trip)
 {
 	static const struct mesh_hdr	 hs[] = {
-		{ MESH_TYPE_DATA, 1, 14, 0, 0, 0 },
+		{ MESH_TYPE_DATA, 1, 14, 0, 0, 0, 0 },
 		{ MESH_TYPE_DATA, 255, 1514, UINT32_MAX, UINT32_MAX,
-		    UINT64_MAX },
+		    UINT64_MAX, 0 },
 		{ MESH_TYPE_HELLO, 2, MESH_HELLO_MIN, 0x80000001, 0x7fffffff,
-		    0x8000000000000001ULL },
-		{ MESH_TYPE_DATA, 2, FRAME_MAX, 1, 2, 3 },
+		    0x8000000000000001ULL, 0 },
+		{ MESH_TYPE_DATA, 2, FRAME_MAX, 1, 2, 3, 0 },
+		{ MESH_TYPE_DATA, 1, 0, 0, 0, 0, MESH_F_L3 },
+		{ MESH_TYPE_DATA, 7, 1480, 0xfedcba98, 0x6a000001,
+		    0x0102030405060708ULL, MESH_F_L3 },
+		{ MESH_TYPE_DATA, 2, FRAME_MAX - ETH_HLEN_, 1, 2, 3,
+		    MESH_F_L3 },
 	};
 	struct auth_keyring		 kr;
 	struct auth_key			*k;
@@ -407,7 +495,7 @@ START_TEST(test_header_round_trip)
 		k = &kr.keys[1];
 		n = make_native(k, &hs[i], hs[i].len, NULL);
 		ck_assert_uint_eq(nbuf[2], 1);
-		ck_assert_uint_eq(nbuf[5], 0);
+		ck_assert_uint_eq(nbuf[5], hs[i].flags);
 		k = NULL;
 		ck_assert_int_eq(mesh_native_verify(nbuf, n, &kr, &k), MESH_OK);
 		ck_assert_uint_eq(k->id, hs[i].key_id);
@@ -418,6 +506,7 @@ START_TEST(test_header_round_trip)
 		ck_assert_uint_eq(h.relay_id, hs[i].relay_id);
 		ck_assert_uint_eq(h.timestamp, hs[i].timestamp);
 		ck_assert_uint_eq(h.seq, hs[i].seq);
+		ck_assert_uint_eq(h.flags, hs[i].flags);
 		ck_assert_ptr_eq(pl, nbuf + MESH_NATIVE_HLEN);
 		auth_keyring_clear(&kr);
 	}
@@ -478,6 +567,10 @@ START_TEST(test_bad_tag)
 }
 END_TEST
 
+static const char *const	 flip_goldens[] = {
+	golden_data_hex, golden_l3_hex, golden_hello_hex
+};
+
 START_TEST(test_bit_flips)
 {
 	struct auth_keyring	 kr;
@@ -488,9 +581,9 @@ START_TEST(test_bit_flips)
 	/*
 	 * Every single-bit change is refused: in the magic as bad_magic, in
 	 * the key id as an unknown key (no flip of id 1 gives 2), anywhere
-	 * else (header, frame, tag) by the tag.
+	 * else (header, flags too, frame or packet, tag) by the tag.
 	 */
-	load_golden(golden_data_hex);
+	load_golden(flip_goldens[_i]);
 	ring(&kr, 1);
 	for (bit = 0; bit < golden_len * 8; bit++) {
 		golden[bit / 8] ^= (uint8_t)(1U << (bit % 8));
@@ -517,7 +610,7 @@ START_TEST(test_native_short)
 {
 	struct auth_keyring	 kr;
 	struct auth_key		*k;
-	struct mesh_hdr		 h, hz = { MESH_TYPE_DATA, 1, 0, 1, 2, 3 };
+	struct mesh_hdr		 h, hz = { MESH_TYPE_DATA, 1, 0, 1, 2, 3, 0 };
 	const uint8_t		*pl;
 	size_t			 len, n;
 
@@ -541,6 +634,24 @@ START_TEST(test_native_short)
 	hz.len = 14;
 	n = make_native(&kr.keys[0], &hz, 14, NULL);
 	ck_assert_int_eq(mesh_native_parse(nbuf, n, &h, &pl), MESH_OK);
+	/*
+	 * With MESH_F_L3 the receiver adds the Ethernet header: any length
+	 * parses, and a packet too short for IPv4 is the frame checks' to
+	 * count once the header is in front of it.
+	 */
+	hz.flags = MESH_F_L3;
+	for (hz.len = 0; hz.len < 20; hz.len++) {
+		n = make_native(&kr.keys[0], &hz, hz.len, NULL);
+		ck_assert_int_eq(mesh_native_verify(nbuf, n, &kr, &k), MESH_OK);
+		ck_assert_int_eq(mesh_native_parse(nbuf, n, &h, &pl), MESH_OK);
+		ck_assert_uint_eq(h.len, hz.len);
+		memcpy(nbuf + MESH_NATIVE_HLEN - ETH_HLEN_,
+		    "\xff\xff\xff\xff\xff\xff\0\0\0\0\0\0\x08\x00", 14);
+		ck_assert_int_eq(frame_validate(nbuf + MESH_NATIVE_HLEN -
+		    ETH_HLEN_, ETH_HLEN_ + h.len, NULL, 0, FRAME_F_CSUM_VALID,
+		    NULL), FRAME_IP_SHORT);
+	}
+	hz.flags = 0;
 	/* An empty HELLO parses; its payload is for mesh_hello_decode. */
 	hz.type = MESH_TYPE_HELLO;
 	hz.len = 0;
@@ -560,7 +671,7 @@ START_TEST(test_tag_first)
 {
 	struct auth_keyring	 kr;
 	struct auth_key		*k = NULL;
-	struct mesh_hdr		 h = { MESH_TYPE_DATA, 1, 60, 1, 2, 3 };
+	struct mesh_hdr		 h = { MESH_TYPE_DATA, 1, 60, 1, 2, 3, 0 };
 	size_t			 n;
 
 	/*
@@ -592,9 +703,15 @@ fix_type3(uint8_t *p)
 }
 
 static void
-fix_flags1(uint8_t *p)
+fix_flags2(uint8_t *p)
 {
-	p[5] = 1;
+	p[5] = 2;
+}
+
+static void
+fix_flags3(uint8_t *p)
+{
+	p[5] = 3;
 }
 
 static void
@@ -624,14 +741,15 @@ START_TEST(test_parse_errors)
 		{ fix_version2, MESH_BAD_VERSION },
 		{ fix_type0, MESH_BAD_TYPE },
 		{ fix_type3, MESH_BAD_TYPE },
-		{ fix_flags1, MESH_BAD_FLAGS },
+		{ fix_flags2, MESH_BAD_FLAGS },
+		{ fix_flags3, MESH_BAD_FLAGS },
 		{ fix_flags80, MESH_BAD_FLAGS },
 		{ fix_len_plus, MESH_BAD_LENGTH },
 		{ fix_len_minus, MESH_BAD_LENGTH },
 	};
 	struct auth_keyring	 kr;
 	struct auth_key		*k;
-	struct mesh_hdr		 h = { MESH_TYPE_DATA, 1, 60, 1, 2, 3 }, out;
+	struct mesh_hdr		 h = { MESH_TYPE_DATA, 1, 60, 1, 2, 3, 0 }, out;
 	const uint8_t		*pl;
 	size_t			 i, n;
 
@@ -646,12 +764,55 @@ START_TEST(test_parse_errors)
 }
 END_TEST
 
+/* The flags byte for the next make_native. */
+static uint8_t	 flags_byte;
+
+static void
+fix_flags(uint8_t *p)
+{
+	p[5] = flags_byte;
+}
+
+START_TEST(test_parse_flags)
+{
+	struct auth_keyring	 kr;
+	struct auth_key		*k;
+	struct mesh_hdr		 h = { MESH_TYPE_DATA, 1, 60, 1, 2, 3, 0 }, out;
+	const uint8_t		*pl;
+	enum mesh_err		 want;
+	size_t			 n;
+	unsigned int		 f;
+
+	/* DATA: 0 or MESH_F_L3; HELLO: 0 only; every other value refused. */
+	ring(&kr, 0);
+	for (f = 0; f < 256; f++) {
+		flags_byte = (uint8_t)f;
+		h.type = MESH_TYPE_DATA;
+		n = make_native(&kr.keys[0], &h, 60, fix_flags);
+		ck_assert_int_eq(mesh_native_verify(nbuf, n, &kr, &k), MESH_OK);
+		want = f == 0 || f == MESH_F_L3 ? MESH_OK : MESH_BAD_FLAGS;
+		memset(&out, 0, sizeof(out));
+		ck_assert_msg(mesh_native_parse(nbuf, n, &out, &pl) == want,
+		    "DATA flags 0x%02x", f);
+		if (want == MESH_OK)
+			ck_assert_uint_eq(out.flags, f);
+		h.type = MESH_TYPE_HELLO;
+		n = make_native(&kr.keys[0], &h, 60, fix_flags);
+		want = f == 0 ? MESH_OK : MESH_BAD_FLAGS;
+		ck_assert_msg(mesh_native_parse(nbuf, n, &out, &pl) == want,
+		    "HELLO flags 0x%02x", f);
+	}
+	ck_assert_uint_eq(MESH_F_L3, 0x01);
+	auth_keyring_clear(&kr);
+}
+END_TEST
+
 START_TEST(test_parse_sizes)
 {
 	struct auth_keyring	 kr;
 	struct auth_key		*k;
-	struct mesh_hdr		 h = { MESH_TYPE_DATA, 1, FRAME_MAX, 1, 2, 3 },
-				 out;
+	struct mesh_hdr		 h = { MESH_TYPE_DATA, 1, FRAME_MAX, 1, 2, 3,
+				    0 }, out;
 	const uint8_t		*pl;
 	size_t			 n;
 
@@ -662,6 +823,20 @@ START_TEST(test_parse_sizes)
 	n = make_native(&kr.keys[0], &h, FRAME_MAX + 1, NULL);
 	ck_assert_int_eq(mesh_native_verify(nbuf, n, &kr, &k), MESH_OK);
 	ck_assert_int_eq(mesh_native_parse(nbuf, n, &out, &pl), MESH_TOO_BIG);
+	/* With MESH_F_L3 the receiver adds 14 bytes: the frame is the limit. */
+	h.flags = MESH_F_L3;
+	h.len = FRAME_MAX - ETH_HLEN_;
+	n = make_native(&kr.keys[0], &h, h.len, NULL);
+	ck_assert_int_eq(mesh_native_parse(nbuf, n, &out, &pl), MESH_OK);
+	ck_assert_uint_eq(out.len, FRAME_MAX - ETH_HLEN_);
+	h.len = FRAME_MAX - ETH_HLEN_ + 1;
+	n = make_native(&kr.keys[0], &h, h.len, NULL);
+	ck_assert_int_eq(mesh_native_verify(nbuf, n, &kr, &k), MESH_OK);
+	ck_assert_int_eq(mesh_native_parse(nbuf, n, &out, &pl), MESH_TOO_BIG);
+	h.len = FRAME_MAX;
+	n = make_native(&kr.keys[0], &h, h.len, NULL);
+	ck_assert_int_eq(mesh_native_parse(nbuf, n, &out, &pl), MESH_TOO_BIG);
+	h.flags = 0;
 	/* A HELLO is small: anything above MESH_HELLO_MAX is refused. */
 	h.type = MESH_TYPE_HELLO;
 	h.len = MESH_HELLO_MAX;
@@ -857,14 +1032,18 @@ mesh_suite(void)
 	tcase_add_test(tc, test_kind);
 	tcase_add_test(tc, test_golden_data);
 	tcase_add_test(tc, test_golden_build);
+	tcase_add_test(tc, test_golden_l3);
+	tcase_add_test(tc, test_golden_build_l3);
 	tcase_add_test(tc, test_golden_hello);
 	tcase_add_test(tc, test_header_round_trip);
 	tcase_add_test(tc, test_unknown_key);
 	tcase_add_test(tc, test_bad_tag);
-	tcase_add_test(tc, test_bit_flips);
+	tcase_add_loop_test(tc, test_bit_flips, 0,
+	    sizeof(flip_goldens) / sizeof(flip_goldens[0]));
 	tcase_add_test(tc, test_native_short);
 	tcase_add_test(tc, test_tag_first);
 	tcase_add_test(tc, test_parse_errors);
+	tcase_add_test(tc, test_parse_flags);
 	tcase_add_test(tc, test_parse_sizes);
 	tcase_add_test(tc, test_new_err_names);
 	suite_add_tcase(s, tc);

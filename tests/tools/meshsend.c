@@ -2,9 +2,10 @@
  * Copyright (c) 2026 The snowrelay authors
  * SPDX-License-Identifier: ISC
  *
- * Test tool: send mesh datagrams -- "SS" + frame, or native DATA/HELLO,
- * signed or forged (encoded here from src/mesh.h, independently of the
- * daemon's codec) -- to a relay's mesh port, as a peer or an impostor would.
+ * Test tool: send mesh datagrams -- "SS" + frame, or native DATA (the IPv4
+ * packet with flag L3, or the whole frame) or HELLO, signed or forged
+ * (encoded here from src/mesh.h, independently of the daemon's codec) -- to
+ * a relay's mesh port, as a peer or an impostor would.
  */
 #include <sys/socket.h>
 
@@ -40,6 +41,7 @@
 #define NAT_VERSION	1
 #define NAT_DATA	1
 #define NAT_HELLO	2
+#define NAT_F_L3	0x01		/* DATA payload: the IPv4 packet only */
 #define HELLO_MIN	24
 #define HELLO_MACS	8		/* MAX_IFACES */
 
@@ -67,6 +69,9 @@ struct opts {
 	uint32_t	 ts;
 	long		 ts_offset;
 	int		 bad_tag, no_tag, wrong_key, bad_length;
+	int		 eth;		/* DATA: the whole frame, flags 0 */
+	int		 have_flags;
+	uint8_t		 flags;		/* --flags: the flags byte as given */
 	unsigned long	 hello_interval;
 	uint8_t		 hello_macs[HELLO_MACS][6];
 	size_t		 nmacs;
@@ -90,7 +95,8 @@ usage(void)
 	    "                [--native -K keyfile [--key-id N] [--relay-id N] "
 	    "[--seq N]\n"
 	    "                 [--timestamp S | --ts-offset S] [--type data|hello]\n"
-	    "                 [--hello-interval S] [--hello-mac MAC ...]\n"
+	    "                 [--eth] [--flags N] [--hello-interval S] "
+	    "[--hello-mac MAC ...]\n"
 	    "                 [--bad-length | --bad-tag | --no-tag | --wrong-key]] "
 	    "relay\n"
 	    "  -c: leave only the pseudo-header sum in the UDP checksum (offload)\n"
@@ -98,7 +104,10 @@ usage(void)
 	    "  -M: bad magic; -m: broadcast (default), unicast, or xx:xx:xx:xx:xx:xx\n"
 	    "  --bad-tag: flip a bit of the tag; --no-tag: omit the 16 tag bytes;\n"
 	    "  --wrong-key: put a key id that is not in the key file;\n"
-	    "  --bad-length: a wrong payload length field, correctly signed\n");
+	    "  --bad-length: a wrong payload length field, correctly signed;\n"
+	    "  native DATA carries the IPv4 packet (flags 0x01) unless --eth:\n"
+	    "  the whole Ethernet frame (flags 0); --flags N: put N in the flags\n"
+	    "  byte whatever the payload, correctly signed\n");
 	exit(2);
 }
 
@@ -298,9 +307,18 @@ absent_key_id(const struct opts *o)
 	return 255;
 }
 
+/* The flags byte: --flags, else L3 for DATA without --eth, else 0. */
+static uint8_t
+native_flags(const struct opts *o)
+{
+	if (o->have_flags)
+		return o->flags;
+	return o->type == NAT_DATA && !o->eth ? NAT_F_L3 : 0;
+}
+
 /*
- * Build one native datagram in d: header, payload (a frame or a HELLO),
- * then the tag (forged as asked). Returns its length.
+ * Build one native datagram in d: header, payload (an IPv4 packet, a
+ * frame or a HELLO), then the tag (forged as asked). Returns its length.
  */
 static size_t
 build_native(uint8_t *d, const struct opts *o, uint32_t i)
@@ -312,8 +330,13 @@ build_native(uint8_t *d, const struct opts *o, uint32_t i)
 
 	if (o->type == NAT_HELLO)
 		n = build_hello(d + NAT_HLEN, o);
-	else
+	else if (o->eth)
 		n = build_frame(d + NAT_HLEN, o, (uint32_t)(o->first + i));
+	else {
+		/* The frame 14 bytes early: the header overwrites them. */
+		n = build_frame(d + NAT_HLEN - ETH_LEN, o,
+		    (uint32_t)(o->first + i)) - ETH_LEN;
+	}
 	ts = o->have_ts ? o->ts :
 	    (uint32_t)((int64_t)(clock_ns(CLOCK_REALTIME) / 1000000000ULL) +
 	    o->ts_offset);
@@ -322,7 +345,7 @@ build_native(uint8_t *d, const struct opts *o, uint32_t i)
 	d[2] = NAT_VERSION;
 	d[3] = (uint8_t)o->type;
 	d[4] = (uint8_t)(o->wrong_key ? absent_key_id(o) : k->id);
-	d[5] = 0;				/* flags */
+	d[5] = native_flags(o);
 	/* --bad-length: a wrong length field, correctly signed. */
 	tool_put16(d + 6, (uint16_t)(n + (o->bad_length ? 1 : 0)));
 	tool_put32(d + 8, o->relay_id);
@@ -490,7 +513,7 @@ opt_short(struct opts *o, int ch, char *arg)
 enum {
 	O_NATIVE = 256, O_KEY_ID, O_RELAY_ID, O_SEQ, O_TIMESTAMP, O_TS_OFFSET,
 	O_TYPE, O_BAD_TAG, O_NO_TAG, O_WRONG_KEY, O_HELLO_INTERVAL, O_HELLO_MAC,
-	O_INTERVAL_MS, O_BAD_LENGTH,
+	O_INTERVAL_MS, O_BAD_LENGTH, O_ETH, O_FLAGS,
 };
 
 static const struct option longopts[] = {
@@ -506,6 +529,8 @@ static const struct option longopts[] = {
 	{ "no-tag",		no_argument,		NULL, O_NO_TAG },
 	{ "wrong-key",		no_argument,		NULL, O_WRONG_KEY },
 	{ "bad-length",		no_argument,		NULL, O_BAD_LENGTH },
+	{ "eth",		no_argument,		NULL, O_ETH },
+	{ "flags",		required_argument,	NULL, O_FLAGS },
 	{ "hello-interval",	required_argument,	NULL, O_HELLO_INTERVAL },
 	{ "hello-mac",		required_argument,	NULL, O_HELLO_MAC },
 	{ "interval-ms",	required_argument,	NULL, O_INTERVAL_MS },
@@ -529,6 +554,13 @@ opt_hello(struct opts *o, int ch, char *arg)
 		break;
 	case O_INTERVAL_MS:
 		o->interval_ms = number(arg, 0, 3600000, "--interval-ms");
+		break;
+	case O_ETH:
+		o->eth = 1;
+		break;
+	case O_FLAGS:
+		o->flags = (uint8_t)number(arg, 0, 255, "--flags");
+		o->have_flags = 1;
 		break;
 	default:
 		return 0;
@@ -605,7 +637,8 @@ check_native(struct opts *o)
 {
 	if (!o->native) {
 		if (o->keyfile != NULL || o->bad_tag || o->no_tag || o->wrong_key ||
-		    o->bad_length || o->have_seq || o->type != NAT_DATA) {
+		    o->bad_length || o->have_seq || o->type != NAT_DATA ||
+		    o->eth || o->have_flags) {
 			fprintf(stderr, "meshsend: native options need --native\n");
 			exit(2);
 		}
@@ -622,6 +655,10 @@ check_native(struct opts *o)
 	}
 	if (o->bad_magic) {
 		fprintf(stderr, "meshsend: -M is for \"SS\" datagrams only\n");
+		exit(2);
+	}
+	if (o->eth && o->type != NAT_DATA) {
+		fprintf(stderr, "meshsend: --eth is for --type data only\n");
 		exit(2);
 	}
 	read_keys(o);
@@ -692,9 +729,11 @@ report(const struct opts *o, unsigned long sent, unsigned long errors,
 		return;
 	}
 	printf("sent %lu errors %lu native %s datagrams of %zu bytes to %s:%u "
-	    "key %u%s relay_id %u seq %llu..%llu%s%s%s (proto %d %s -> %s:%u)\n",
-	    sent, errors, o->type == NAT_HELLO ? "hello" : "data", len,
-	    o->relayname, o->meshport,
+	    "flags 0x%02x key %u%s relay_id %u seq %llu..%llu%s%s%s "
+	    "(proto %d %s -> %s:%u)\n",
+	    sent, errors, o->type == NAT_HELLO ? "hello" :
+	    o->eth ? "data" : "data-l3", len, o->relayname, o->meshport,
+	    native_flags(o),
 	    o->wrong_key ? absent_key_id(o) : sign_key(o)->id,
 	    o->wrong_key ? " (wrong)" : "", o->relay_id,
 	    (unsigned long long)o->seq,
