@@ -165,13 +165,14 @@ collect_counters() {
 	for f in "$1"/*.log; do
 		[ -e "$f" ] || continue
 		echo "== $2 ${3}B rep $4 $(basename "$f" .log)"
-		grep -E 'counters:|drops capture:|drops mesh:|iface |peer |^floor ' "$f"
+		grep -E 'counters:|drops capture:|drops mesh:|iface |peer |load mode|^floor ' "$f"
 	done >>"$OUT/counters.txt"
 }
 
 # One relay pair, one payload size: fixed rates, rate search, memory.
 unit() {
 	local impl=$1 size=$2 rep=$3 dir c10="" c100="" l10="" l100="" lat=",," hwm ok=1
+	local p100=""
 	dir=$OUT/logs/$impl-$size-$rep
 	mkdir -p "$dir"
 	if ! start_subject "$impl" "$dir" || ! warm_up "$size"; then
@@ -183,7 +184,7 @@ unit() {
 		c10=$P_NSPP l10=$P_LOSS lat="$P_P50,$P_P90,$P_P99"
 	else ok=0; fi
 	if [ "$FIX100_S" != 0 ] && measure fixed100k "$impl" "$size" "$rep" 100000 "$FIX100_S"; then
-		c100=$P_NSPP l100=$P_LOSS
+		c100=$P_NSPP l100=$P_LOSS p100=$P_P50
 	fi
 	search "$impl" "$size" "$rep" || ok=0
 	relays_alive || { bench_log "$impl ${size}B rep $rep: a relay process died"; ok=0; }
@@ -191,7 +192,7 @@ unit() {
 	stop_relays
 	collect_counters "$dir" "$impl" "$size" "$rep"
 	[ "$ok" = 1 ] || return 1
-	echo "$impl,$size,$rep,$U_MAX,$U_GENLIM,$c10,$c100,$lat,$hwm,$l10,$l100" >>"$OUT/summary.csv"
+	echo "$impl,$size,$rep,$U_MAX,$U_GENLIM,$c10,$c100,$lat,$hwm,$l10,$l100,$p100" >>"$OUT/summary.csv"
 }
 
 # F R per size per repetition, as long as the time budget allows.
@@ -251,6 +252,7 @@ report_tables() {
 		    "8|one-way latency p50 at 10 kpps, µs|1|0;" \
 		    "9|one-way latency p90 at 10 kpps, µs|1|0;" \
 		    "10|one-way latency p99 at 10 kpps, µs|1|0;" \
+		    "16|one-way latency p50 at 100 kpps, µs|1|0;" \
 		    "11|VmHWM helper, KiB (larger of R1, R2)|1|0;" \
 		    "12|VmHWM worker, KiB (larger of R1, R2)|1|0;" \
 		    "13|VmHWM per relay host (helper + worker), KiB|1|0", M, ";")
@@ -345,6 +347,8 @@ report() {
 		echo
 		echo "- Test bed: 4 network namespaces (hostA - R1 - R2 - hostB), veth, segments A and B share 198.18.1.0/24; hostA sends to 198.18.1.255:$BPORT; checksum offload off on the sender; IPv6 off."
 		echo "- Pinning: loadgen and sink on CPU $LOAD_CPU, both relays on CPU $RELAY_CPU (taskset). veth runs the next hop's receive path inline, so relay CPU includes some of the next hop's work (same for both)."
+		[ "$SUBJECT" = snowrelay ] &&
+		    echo "- snowrelayd runs with its defaults except the rate limits (off: one source sends everything). Its load mode (\`--coalesce 20000/1000\`: above 20 kpps it drains its sockets on a timer, every 128 packets' worth of time, at most every 1 ms) is therefore on in the 100 kpps windows and the rate search, and off at 10 kpps; the p50 at 100 kpps shows what it costs in latency."
 		echo "- Relay CPU: sum of /proc/PID/task/*/schedstat run time of all relay processes (snowrelay: helper and worker on R1 and R2) over the probe, divided by the packets delivered."
 		echo "- Rate search: binary search between 0 and $((HI / 1000)) kpps; a probe passes with < 1 % loss and an achieved offered rate >= 97 % of its target. Latency: loadgen CLOCK_MONOTONIC stamp to the sink's recvmmsg return."
 		[ "$QUIET_MAX" != none ] &&
@@ -391,7 +395,7 @@ main() {
 	    "$OUT"/rate.png "$OUT"/rate-*.dat "$OUT"/counters.txt
 	echo "impl,size,rep,kind,target_pps,achieved_pps,sent,unique,dup,loss_pct,delivered_pps,relay_ns_per_pkt,p50_us,p90_us,p99_us,p999_us,pass,generator_limited,busy_pct_before,quiet,other_cpu_ms" \
 	    >"$OUT/probes.csv"
-	echo "impl,size,rep,max_pps,genlim_pps,cpu10k_ns,cpu100k_ns,p50_us,p90_us,p99_us,hwm_helper_kib,hwm_worker_kib,hwm_host_kib,loss10k_pct,loss100k_pct" \
+	echo "impl,size,rep,max_pps,genlim_pps,cpu10k_ns,cpu100k_ns,p50_us,p90_us,p99_us,hwm_helper_kib,hwm_worker_kib,hwm_host_kib,loss10k_pct,loss100k_pct,p50_100k_us" \
 	    >"$OUT/summary.csv"
 	NOTES="" FAILED=0
 	topo_up || bench_die "could not build the test bed"

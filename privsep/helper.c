@@ -229,6 +229,8 @@ helper_send_global(struct helper *h)
 	g.burst_peer = conf->rate_peer.burst;
 	g.rate_global = conf->rate_global.pps;
 	g.burst_global = conf->rate_global.burst;
+	g.coalesce_pps = conf->coalesce.pps;
+	g.coalesce_us = conf->coalesce.interval_us;
 	return helper_send(h, MSG_CONF_GLOBAL, &g, sizeof(g), -1);
 }
 

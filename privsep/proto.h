@@ -16,7 +16,7 @@
 #include "log.h"
 #include "snowrelayd.h"
 
-#define PROTO_VERSION	2
+#define PROTO_VERSION	3
 #define PROTO_MSG_MAX	2048	/* header + largest payload */
 
 struct msg_hdr {
@@ -81,6 +81,8 @@ struct msg_conf_global {
 	uint32_t	 burst_peer;
 	uint32_t	 rate_global;		/* pps over all frames emitted or forwarded, 0 = unlimited */
 	uint32_t	 burst_global;
+	uint32_t	 coalesce_pps;		/* load mode at this rate, 0 = never; <= 10000000 */
+	uint32_t	 coalesce_us;		/* load-mode timer period, 50..10000 us */
 };
 
 /* The whole keyring; keys[0] is the primary (sending) key. */

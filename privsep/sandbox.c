@@ -34,8 +34,9 @@ struct sandbox_rule {
  * listen, accept, setsockopt, ioctl, fcntl, dup*, open/openat/creat,
  * execve/execveat, fork/vfork/clone/clone3, kill/tgkill, ptrace, prctl,
  * chroot, set*id, setgroups, capset, setrlimit, bpf, io_uring_*,
- * memfd_create, userfaultfd, perf_event_open, read, write. The helper does
- * what needs doing of these before the worker exists, or nothing does.
+ * memfd_create, userfaultfd, perf_event_open, write, and read on anything
+ * but the load-mode timer (sandbox_build). The helper does what needs
+ * doing of these before the worker exists, or nothing does.
  */
 static const struct sandbox_rule sandbox_allow[] = {
 	/* Event loop: libevent's epoll backend (base built before loading). */
@@ -45,6 +46,7 @@ static const struct sandbox_rule sandbox_allow[] = {
 	SYS(epoll_pwait2),	/* libevent >= 2.2 with timespec timeouts */
 #endif
 	SYS(epoll_ctl),		/* libevent event_add/event_del */
+	SYS(timerfd_settime),	/* drain.c: arm/disarm the load-mode timer */
 
 	/* Datagram I/O, only on the fds the helper passed. */
 	SYS(recvmsg),		/* channel_recv (SCM_RIGHTS); single frames */
@@ -125,7 +127,7 @@ sandbox_add(scmp_filter_ctx ctx, const struct sandbox_rule *r, size_t n,
 
 /* See sandbox.h. */
 scmp_filter_ctx
-sandbox_build(void)
+sandbox_build(int timer_fd)
 {
 	scmp_filter_ctx		 ctx;
 	struct scmp_arg_cmp	 noexec = SCMP_A2(SCMP_CMP_MASKED_EQ,
@@ -135,6 +137,9 @@ sandbox_build(void)
 		SCMP_A1(SCMP_CMP_EQ, SOL_PACKET),
 		SCMP_A2(SCMP_CMP_EQ, PACKET_STATISTICS),
 	};
+	/* read(2) clears the load-mode timer's expirations; no other fd. */
+	struct scmp_arg_cmp	 timer = SCMP_A0(SCMP_CMP_EQ,
+				    (scmp_datum_t)timer_fd);
 	int			 rc;
 
 	if ((ctx = seccomp_init(SCMP_ACT_KILL_PROCESS)) == NULL) {
@@ -164,6 +169,11 @@ sandbox_build(void)
 		log_warnx("sandbox: rule for getsockopt: %s", strerror(-rc));
 		goto fail;
 	}
+	if (timer_fd >= 0 && (rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW,
+	    SCMP_SYS(read), 1, &timer)) != 0) {
+		log_warnx("sandbox: rule for read: %s", strerror(-rc));
+		goto fail;
+	}
 	return ctx;
 
 fail:
@@ -173,7 +183,7 @@ fail:
 
 /* See sandbox.h. */
 void
-sandbox_enter(void)
+sandbox_enter(int timer_fd)
 {
 #ifdef WITH_SANITIZERS
 	/* ASan/LSan read /proc, map shadow memory, ptrace at exit. */
@@ -183,7 +193,7 @@ sandbox_enter(void)
 	scmp_filter_ctx	 ctx;
 	int		 rc;
 
-	if ((ctx = sandbox_build()) == NULL)
+	if ((ctx = sandbox_build(timer_fd)) == NULL)
 		fatalx("sandbox: cannot build the seccomp filter");
 	if ((rc = seccomp_load(ctx)) != 0) {
 		errno = -rc;

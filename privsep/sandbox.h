@@ -9,9 +9,12 @@
 
 #include <seccomp.h>
 
-/* Build the filter without loading it (NULL on failure). */
-scmp_filter_ctx	 sandbox_build(void);
+/*
+ * Build the filter without loading it (NULL on failure). read(2) is allowed
+ * on timer_fd only (the load-mode timer), on nothing if it is -1.
+ */
+scmp_filter_ctx	 sandbox_build(int timer_fd);
 /* Build and load the filter; fatal on failure. Must be the last privilege step. */
-void		 sandbox_enter(void);
+void		 sandbox_enter(int timer_fd);
 
 #endif /* SANDBOX_H */

@@ -19,20 +19,10 @@
 #include <string.h>
 
 #include "config.h"
+#include "coalesce.h"
 #include "config_int.h"
 #include "keyfile.h"
 #include "log.h"
-
-#define STR_(x)		#x
-#define STR(x)		STR_(x)
-
-/* Defaults of the mesh settings (see snowrelayd(8)). */
-#define DEFAULT_HELLO		"2"		/* seconds */
-#define DEFAULT_FRESHNESS	"30"		/* seconds */
-#define DEFAULT_DEDUP		"500"		/* milliseconds */
-#define DEFAULT_RATE_SOURCE	"2000/4000"
-#define DEFAULT_RATE_PEER	"20000/40000"
-#define DEFAULT_RATE_GLOBAL	"100000/200000"
 
 /* A peer as printed: "a.b.c.d:port" and "/ss" or "/native" unless auto. */
 #define PEER_STR_MAX	(INET_ADDRSTRLEN + 16)
@@ -185,6 +175,34 @@ set_number(struct config_ld *ld, enum config_key key, const char *value)
 	return 0;
 }
 
+/* coalesce: "PPS[/US]", load mode above PPS with a timer every US. */
+static int
+set_coalesce(struct config_ld *ld, enum config_key key, const char *value)
+{
+	char		 buf[32], *slash;
+	uint32_t	 pps, us = ld->conf->coalesce.interval_us;
+
+	if (strlen(value) >= sizeof(buf))
+		return config_bad(ld, key, value, "not PPS or PPS/US");
+	memcpy(buf, value, strlen(value) + 1);
+	if ((slash = strchr(buf, '/')) != NULL)
+		*slash++ = '\0';
+	if (config_parse_uint(buf, COALESCE_PPS_MAX, &pps) == -1)
+		return config_bad(ld, key, value, "not PPS or PPS/US: PPS must be"
+		    " a number of packets per second from 0 (never) to %u",
+		    COALESCE_PPS_MAX);
+	if (slash != NULL && (config_parse_uint(slash, COALESCE_INTERVAL_MAX,
+	    &us) == -1 || us < COALESCE_INTERVAL_MIN))
+		return config_bad(ld, key, value, "US must be a number of"
+		    " microseconds from %u to %u", COALESCE_INTERVAL_MIN,
+		    COALESCE_INTERVAL_MAX);
+	if (us == 0)		/* the default's own parse: no period yet */
+		return config_bad(ld, key, value, "no US given");
+	ld->conf->coalesce.pps = pps;
+	ld->conf->coalesce.interval_us = us;
+	return 0;
+}
+
 /* Every key: file key and long option name, environment variable, parser. */
 const struct config_key_def config_keys[KEY_MAX] = {
 	[KEY_TARGET_INTERFACE] = { "target-interface", "TARGET_INTERFACE",
@@ -211,6 +229,7 @@ const struct config_key_def config_keys[KEY_MAX] = {
 	    config_set_rate },
 	[KEY_RATE_GLOBAL] = { "rate-global", NULL, DEFAULT_RATE_GLOBAL,
 	    config_set_rate },
+	[KEY_COALESCE] = { "coalesce", NULL, DEFAULT_COALESCE, set_coalesce },
 };
 
 /* Parse and store one setting, recording where it came from. */
@@ -501,6 +520,10 @@ format_value(const struct config *conf, enum config_key key, char *buf,
 		    key == KEY_RATE_PEER ? &conf->rate_peer : &conf->rate_global,
 		    buf, len);
 		break;
+	case KEY_COALESCE:
+		snprintf(buf, len, "%u/%u", conf->coalesce.pps,
+		    conf->coalesce.interval_us);
+		break;
 	default:
 		format_list(conf, key, buf, len);
 		break;
@@ -533,81 +556,6 @@ config_print(const struct config *conf, FILE *fp)
 		    sizeof(conf->servicename));
 		fprintf(fp, "# SERVICENAME = %s  # environment SERVICENAME: DNS"
 		    " discovery is not supported yet, ignored\n", val);
-	}
-}
-
-/*
- * The synopsis, word for word the man page's SYNOPSIS, wrapped where
- * mandoc wraps it. tests/manlint.sh compares the two.
- */
-static const char usage_synopsis[] =
-    "usage: snowrelayd [-dhnV] [-b port[,port...]] [-f file] [-l level]"
-    " [-m port]\n"
-    "                  [-t interface[,interface...]] [-u user]"
-    " [--chroot dir]\n"
-    "                  [--dedup-window ms] [--hello-interval seconds]\n"
-    "                  [--mesh-auth off|accept-both|required]\n"
-    "                  [--mesh-freshness seconds] [--mesh-key-file file]\n"
-    "                  [--rate-global pps[/burst]] [--rate-peer"
-    " pps[/burst]]\n"
-    "                  [--rate-source pps[/burst]]\n"
-    "                  [--other-relays addr[:port][/ss|/native] ...]\n";
-
-/* One line per option: what it sets and its default. */
-static const struct {
-	const char	*opt, *help, *dflt;
-} usage_help[] = {
-	{ "-b, --broadcast-port port[,port...]", "UDP ports to relay",
-	    STR(DEFAULT_BCAST_PORT) "; env BDCAST_PORT" },
-	{ "-d", "stay in the foreground and log to stderr", NULL },
-	{ "-f file", "configuration file", DEFAULT_CONF_FILE ", if it exists" },
-	{ "-h, --help", "print this help and exit", NULL },
-	{ "-l, -ll, --log-level level",
-	    "debug, info, warning, error or critical", "info; env LOGLEVEL" },
-	{ "-m, --mesh-port port", "UDP port of the mesh",
-	    STR(DEFAULT_MESH_PORT) "; env MESH_PORT" },
-	{ "-n", "check the configuration, print it with origins, exit", NULL },
-	{ "-t, --target-interface interface[,interface...]",
-	    "interfaces to relay on", DEFAULT_IFACE "; env TARGET_INTERFACE" },
-	{ "-u, --user user", "unprivileged user", DEFAULT_USER },
-	{ "-V, --version", "print the version and exit", NULL },
-	{ "--chroot dir", "empty directory the worker is chrooted to",
-	    DEFAULT_CHROOT },
-	{ "--dedup-window ms", "a frame seen again within this is a duplicate",
-	    DEFAULT_DEDUP },
-	{ "--hello-interval seconds", "time between HELLOs to native peers",
-	    DEFAULT_HELLO },
-	{ "--mesh-auth off|accept-both|required", "mesh authentication",
-	    "required with a key file, else off" },
-	{ "--mesh-freshness seconds", "clock difference allowed to peers",
-	    DEFAULT_FRESHNESS },
-	{ "--mesh-key-file file", "mesh keys, \"ID HEX\" lines, mode 0600 or"
-	    " 0400", "none" },
-	{ "--rate-global pps[/burst]", "frames forwarded plus emitted,"
-	    " 0 = unlimited", DEFAULT_RATE_GLOBAL },
-	{ "--rate-peer pps[/burst]", "datagrams accepted per peer",
-	    DEFAULT_RATE_PEER },
-	{ "--rate-source pps[/burst]", "frames captured per source address",
-	    DEFAULT_RATE_SOURCE },
-	{ "--other-relays addr[:port][/ss|/native] ...", "IPv4 addresses of the"
-	    " other relays", "port: the mesh port; format: auto" },
-};
-
-/* Print the synopsis (the man page's SYNOPSIS) and one line per option. */
-void
-config_usage(FILE *fp)
-{
-	char	 dflt[PATH_MAX + 64];
-	size_t	 i;
-
-	fputs(usage_synopsis, fp);
-	for (i = 0; i < sizeof(usage_help) / sizeof(usage_help[0]); i++) {
-		dflt[0] = '\0';
-		if (usage_help[i].dflt != NULL)
-			snprintf(dflt, sizeof(dflt), " (%s)", usage_help[i].dflt);
-		fprintf(fp, "  %-20s%s%s%s\n", usage_help[i].opt,
-		    strlen(usage_help[i].opt) > 19 ?
-		    "\n                      " : "", usage_help[i].help, dflt);
 	}
 }
 

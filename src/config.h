@@ -42,6 +42,7 @@ enum config_key {
 	KEY_RATE_SOURCE,
 	KEY_RATE_PEER,
 	KEY_RATE_GLOBAL,
+	KEY_COALESCE,
 	KEY_MAX
 };
 
@@ -60,6 +61,12 @@ struct config_peer {
 struct config_rate {
 	uint32_t	 pps;
 	uint32_t	 burst;		/* 2 * pps unless given */
+};
+
+/* Load mode: "PPS[/US]"; pps 0 never enters it. */
+struct config_coalesce {
+	uint32_t	 pps;
+	uint32_t	 interval_us;
 };
 
 struct config {
@@ -81,6 +88,7 @@ struct config {
 	struct config_rate	 rate_source;	/* per captured source IP */
 	struct config_rate	 rate_peer;	/* per peer, mesh receive */
 	struct config_rate	 rate_global;	/* forwarded + emitted */
+	struct config_coalesce	 coalesce;	/* load mode */
 	char			 file[PATH_MAX];	/* config file used, or "" */
 	int			 foreground;		/* -d */
 	int			 check_only;		/* -n */

@@ -14,6 +14,18 @@
 #include "config.h"
 
 #define CONFIG_VALUE_MAX	1024	/* longest value, and longest file line */
+#define STR_(x)		#x
+#define STR(x)		STR_(x)
+
+/* Defaults of the mesh and data-path settings (see snowrelayd(8)). */
+#define DEFAULT_HELLO		"2"		/* seconds */
+#define DEFAULT_FRESHNESS	"30"		/* seconds */
+#define DEFAULT_DEDUP		"500"		/* milliseconds */
+#define DEFAULT_RATE_SOURCE	"2000/4000"
+#define DEFAULT_RATE_PEER	"20000/40000"
+#define DEFAULT_RATE_GLOBAL	"100000/200000"
+#define DEFAULT_COALESCE	"20000/1000"	/* pps / us */
+
 #define ALNUM	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 /* Where the value being applied comes from. */

@@ -46,6 +46,7 @@ static const struct opt_def {
 	{ 'u',	"user",			KEY_USER, 0 },
 	{ 'V',	"version",		FLAG(version) },
 	{ 0,	"chroot",		KEY_CHROOT, 0 },
+	{ 0,	"coalesce",		KEY_COALESCE, 0 },
 	{ 0,	"dedup-window",		KEY_DEDUP_WINDOW, 0 },
 	{ 0,	"hello-interval",	KEY_HELLO_INTERVAL, 0 },
 	{ 0,	"mesh-auth",		KEY_MESH_AUTH, 0 },

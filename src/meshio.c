@@ -15,6 +15,7 @@
 
 #include <event2/event.h>
 
+#include "drain.h"
 #include "frame.h"
 #include "hello.h"
 #include "mesh.h"
@@ -101,9 +102,10 @@ meshio_start(struct relay *r, struct event_base *base)
 
 /*
  * Fill datagram k of the send batch for peer pi: "SS" + payload, or the
- * native header + payload + tag. Every native datagram has its own
- * sequence number, which the tag covers, so the tag cannot be shared
- * between peers even when they use the same key: one HMAC per datagram.
+ * native header + payload + tag, where a DATA payload loses its Ethernet
+ * header (MESH_F_L3). Every native datagram has its own sequence number,
+ * which the tag covers, so the tag cannot be shared between peers even
+ * when they use the same key: one HMAC per datagram.
  */
 static void
 meshio_build(struct relay *r, size_t k, size_t pi, uint8_t type,
@@ -120,14 +122,28 @@ meshio_build(struct relay *r, size_t k, size_t pi, uint8_t type,
 	h->msg_name = &r->peer_sa[pi];
 	h->msg_namelen = sizeof(r->peer_sa[pi]);
 	h->msg_iov = iov;
-	iov[1].iov_base = (void *)payload;
-	iov[1].iov_len = len;
 	if (!p->native && type == MESH_TYPE_DATA) {
 		iov[0].iov_base = (void *)mesh_ss_magic;
 		iov[0].iov_len = MESH_SS_HLEN;
+		iov[1].iov_base = (void *)payload;
+		iov[1].iov_len = len;
 		h->msg_iovlen = 2;
 		return;
 	}
+	/*
+	 * The receiver emits with its own Ethernet header: only the IPv4
+	 * packet goes, so a 1442-byte frame (1400-byte UDP payload) is one
+	 * 1496-byte IP datagram, not two fragments, on a 1500-byte MTU.
+	 * A captured frame passed validation: len > ETH_HLEN_.
+	 */
+	hdr.flags = 0;
+	if (type == MESH_TYPE_DATA) {
+		payload += ETH_HLEN_;
+		len -= ETH_HLEN_;
+		hdr.flags = MESH_F_L3;
+	}
+	iov[1].iov_base = (void *)payload;
+	iov[1].iov_len = len;
 	/* The configuration gives every native mode at least one key. */
 	key = auth_key_find(&r->auth.keys, peer_send_key_id(p, &r->auth.keys));
 	if (key == NULL)
@@ -282,11 +298,14 @@ static void
 meshio_cb(int fd, short events, void *arg)
 {
 	struct relay	*r = arg;
-	int		 i;
+	int		 i, n, total = 0;
 
-	for (i = 0; i < RELAY_DRAIN; i++)
-		if (meshio_receive(r) < RELAY_BATCH)
+	for (i = 0; i < RELAY_DRAIN; i++) {
+		total += n = meshio_receive(r);
+		if (n < RELAY_BATCH)
 			break;
+	}
+	drain_after_wakeup(r, total);
 }
 
 /* Receive a batch of mesh datagrams, emit the good frames on every slot. */
@@ -400,6 +419,25 @@ meshio_accept(struct relay *r, int j, const struct relay_now *now,
 }
 
 /*
+ * Put an Ethernet header in front of the IPv4 packet of a MESH_F_L3 DATA
+ * datagram, in place: the 14 bytes before the payload are header bytes
+ * 10..23 (relay id, timestamp, sequence number), all parsed already. The
+ * destination is broadcast and the type IPv4, as frame_validate wants;
+ * the source stays zero, as frame_rewrite sets it before any emission.
+ */
+static uint8_t *
+meshio_l3_frame(uint8_t *dgram)
+{
+	uint8_t	*frame = dgram + MESH_NATIVE_HLEN - ETH_HLEN_;
+
+	memset(frame, 0xff, 6);
+	memset(frame + 6, 0, 6);
+	frame[12] = 0x08;
+	frame[13] = 0x00;
+	return frame;
+}
+
+/*
  * A native datagram from p: the tag before anything else (with the
  * current keys, then the accept-only ones), then the header, freshness
  * and replay window. Only then is p authenticated and the payload used.
@@ -457,7 +495,10 @@ meshio_native(struct relay *r, struct peer *p, uint8_t *dgram, size_t len,
 		return 0;
 	}
 	/* The tag verified: the sender validated this frame, checksums too. */
-	return meshio_frame(r, p, dgram + (payload - dgram), hdr.len,
+	if (hdr.flags & MESH_F_L3)
+		return meshio_frame(r, p, meshio_l3_frame(dgram),
+		    ETH_HLEN_ + (size_t)hdr.len, FRAME_F_CSUM_VALID, now, em);
+	return meshio_frame(r, p, dgram + MESH_NATIVE_HLEN, hdr.len,
 	    FRAME_F_CSUM_VALID, now, em);
 }
 

@@ -17,6 +17,7 @@
 
 #include <event2/event.h>
 
+#include "drain.h"
 #include "frame.h"
 #include "hello.h"
 #include "meshio.h"
@@ -45,7 +46,6 @@ struct relay_bufs {
 };
 
 static void	 relay_capture_cb(int, short, void *);
-static int	 relay_capture_batch(struct relay *, struct relay_slot *);
 static unsigned int relay_auxflags(struct msghdr *);
 static int	 relay_capture_one(struct relay *, struct relay_slot *, int,
 		    const struct relay_now *, struct relay_fwd *);
@@ -111,6 +111,7 @@ relay_new(void)
 	auth_keyring_init(&r->auth.keys);
 	auth_keyring_init(&r->auth.old);
 	meshio_init(r);
+	drain_init(r);
 
 	/* Everything that does not change per packet is set up once here. */
 	for (i = 0; i < RELAY_BATCH; i++) {
@@ -154,7 +155,10 @@ relay_configure(struct relay *r, const struct relay_options *o)
 	    dedup_init(&r->dedup, r->dedup_table, RELAY_DEDUP_SETS,
 	    o->hashkey, o->dedup_window_ms) == -1 ||
 	    rltable_init(&r->src_rl, r->src_table, RELAY_SOURCE_SETS,
-	    o->hashkey + 16, &o->rate_source) == -1) {
+	    o->hashkey + 16, &o->rate_source) == -1 ||
+	    o->coalesce_pps > COALESCE_PPS_MAX ||
+	    o->coalesce_us < COALESCE_INTERVAL_MIN ||
+	    o->coalesce_us > COALESCE_INTERVAL_MAX) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -166,6 +170,7 @@ relay_configure(struct relay *r, const struct relay_options *o)
 	r->rate_peer = o->rate_peer;
 	r->rate_global = o->rate_global;
 	memset(&r->global_bucket, 0, sizeof(r->global_bucket));
+	coalesce_init(&r->load, o->coalesce_pps, o->coalesce_us);
 	return 0;
 }
 
@@ -239,7 +244,7 @@ relay_start(struct relay *r, struct event_base *base, int mesh_fd)
 			return -1;
 	}
 	r->mesh_fd = mesh_fd;
-	if (meshio_start(r, base) == -1)
+	if (meshio_start(r, base) == -1 || drain_start(r, base) == -1)
 		return -1;
 	return hello_start(r, base);
 }
@@ -249,22 +254,27 @@ static void
 relay_capture_cb(int fd, short events, void *arg)
 {
 	struct relay_slot	*s = arg;
-	int			 i;
+	int			 i, n, total = 0;
 
-	for (i = 0; i < RELAY_DRAIN; i++)
-		if (relay_capture_batch(s->relay, s) < RELAY_BATCH)
+	for (i = 0; i < RELAY_DRAIN; i++) {
+		total += n = relay_capture_batch(s->relay, s);
+		if (n < RELAY_BATCH) {
+			drain_after_wakeup(s->relay, total);
 			return;
+		}
+	}
 	/*
 	 * More is waiting. libevent runs no lower priority while a higher
 	 * one has active events, so a sustained local flood would starve
 	 * the mesh event: serve one mesh batch here, after the local frames
 	 * are in the dedup cache.
 	 */
-	(void)meshio_receive(s->relay);
+	total += meshio_receive(s->relay);
+	drain_after_wakeup(s->relay, total);
 }
 
 /* Read one batch from a slot, check it, send the good frames to the mesh. */
-static int
+int
 relay_capture_batch(struct relay *r, struct relay_slot *s)
 {
 	struct relay_bufs	*b = r->b;
@@ -520,4 +530,5 @@ relay_log_counters(struct relay *r)
 		counters_log_iface(r->slots[i].name, &r->slots[i].c);
 	for (i = 0; i < r->peers.npeers; i++)
 		counters_log_peer(&r->peers.peers[i]);
+	drain_log(r);
 }

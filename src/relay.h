@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "auth.h"
+#include "coalesce.h"
 #include "counters.h"
 #include "dedup.h"
 #include "frame.h"
@@ -96,6 +97,8 @@ struct relay_options {
 	uint32_t		 relay_id;
 	uint64_t		 seq;			/* first sequence number */
 	uint8_t			 hashkey[32];		/* dedup, then source table */
+	uint32_t		 coalesce_pps;		/* load mode above this; 0 never */
+	uint32_t		 coalesce_us;		/* load-mode timer period */
 };
 
 struct relay {
@@ -122,6 +125,10 @@ struct relay {
 	struct ratelimit_conf	 rate_global;
 	struct tbucket		 global_bucket;	/* forwarded + emitted */
 	struct counters		 c;
+	struct coalesce		 load;		/* load mode (drain.c) */
+	int			 drain_fd;	/* its timerfd */
+	struct event		*drain_ev;
+	struct log_ratelimit	 drain_rl;
 	struct log_ratelimit	 tx_rl;		/* mesh send warnings */
 	struct log_ratelimit	 rx_rl;		/* mesh receive warnings */
 	struct log_ratelimit	 drop_rl;	/* per-packet debug lines */
@@ -169,6 +176,11 @@ void		 relay_clock(struct relay_now *now);
 int		 relay_debug_ok(struct relay *r, time_t now);
 /* "a.b.c.d:port" of a network-order address. */
 void		 relay_addr(char *buf, size_t len, uint32_t addr, uint16_t port);
+/*
+ * Read one batch from a slot, check it, send the good frames to the mesh;
+ * returns the number of frames read (RELAY_BATCH: there may be more).
+ */
+int		 relay_capture_batch(struct relay *r, struct relay_slot *s);
 /* Rewrite and send n frames from the mesh on every slot (split horizon). */
 void		 relay_emit_frames(struct relay *r, const struct relay_emit *em, size_t n,
 		    const struct relay_now *now);

@@ -21,6 +21,7 @@
 
 #include "auth.h"
 #include "channel.h"
+#include "drain.h"
 #include "hello.h"
 #include "log.h"
 #include "meshio.h"
@@ -221,7 +222,7 @@ worker_main(const char *user, const char *chroot_dir, int foreground)
 	    event_priority_set(w.chan_ev, RELAY_PRIO_CONTROL) == -1 ||
 	    event_add(w.chan_ev, NULL) == -1)
 		fatalx("cannot watch the helper channel");
-	sandbox_enter();
+	sandbox_enter(drain_timer_fd(w.relay));
 
 	/* Only now does anything from the helper get read. */
 	memset(&hello, 0, sizeof(hello));
@@ -412,6 +413,11 @@ worker_global_check(const struct msg_conf_global *g)
 	    (g->rate_peer > 0 && g->burst_peer < 1) ||
 	    (g->rate_global > 0 && g->burst_global < 1))
 		fatalx("channel: MSG_CONF_GLOBAL: burst 0 with a rate limit");
+	if (g->coalesce_pps > COALESCE_PPS_MAX ||
+	    g->coalesce_us < COALESCE_INTERVAL_MIN ||
+	    g->coalesce_us > COALESCE_INTERVAL_MAX)
+		fatalx("channel: MSG_CONF_GLOBAL: coalesce %u/%u out of range",
+		    g->coalesce_pps, g->coalesce_us);
 }
 
 /*
@@ -436,6 +442,8 @@ worker_options(const struct msg_conf_global *g, struct relay_options *o)
 	o->rate_peer.burst = g->burst_peer;
 	o->rate_global.rate = g->rate_global;
 	o->rate_global.burst = g->burst_global;
+	o->coalesce_pps = g->coalesce_pps;
+	o->coalesce_us = g->coalesce_us;
 	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 		fatal("getrandom");
 	memcpy(&o->relay_id, rnd, 4);

@@ -193,13 +193,13 @@ START_TEST(test_table)
 	ck_assert_str_eq(proto_type_name(999), "unknown");
 	ck_assert_str_eq(proto_type_name(0), "unknown");
 	ck_assert_uint_eq(sizeof(struct msg_log), 1028);
-	/* PROTO_VERSION 2: twelve rows; the sizes both sides rely on. */
-	ck_assert_int_eq(PROTO_VERSION, 2);
+	/* PROTO_VERSION 3: twelve rows; the sizes both sides rely on. */
+	ck_assert_int_eq(PROTO_VERSION, 3);
 	ck_assert_uint_eq(NEXPECT, 12);
 	ck_assert_uint_eq(sizeof(struct msg_conf_keys), 4 + 2 * (4 + 4 + 64));
 	ck_assert_uint_eq(sizeof(struct msg_conf_peer), 12);
 	ck_assert_uint_eq(sizeof(struct msg_conf_global),
-	    4 * 4 + 2 * MAX_PORTS + 2 + 2 + 4 + 10 * 4);
+	    4 * 4 + 2 * MAX_PORTS + 2 + 2 + 4 + 12 * 4);
 	ck_assert_ptr_null(proto_rule_find(MSG_CONF_KEYS, TO_HELPER));
 }
 END_TEST

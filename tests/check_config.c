@@ -173,6 +173,9 @@ START_TEST(test_defaults)
 	assert_printed(&c, "rate-source = 2000/4000  # default\n");
 	assert_printed(&c, "rate-peer = 20000/40000  # default\n");
 	assert_printed(&c, "rate-global = 100000/200000  # default\n");
+	assert_printed(&c, "coalesce = 20000/1000  # default\n");
+	ck_assert_uint_eq(c.coalesce.pps, 20000);
+	ck_assert_uint_eq(c.coalesce.interval_us, 1000);
 }
 END_TEST
 
@@ -202,7 +205,8 @@ START_TEST(test_cli_only)
 	    "/var/empty", "-d", "-n", "--mesh-key-file", "/etc/sr.key",
 	    "--mesh-auth", "accept-both", "--hello-interval", "5",
 	    "--mesh-freshness", "60", "--dedup-window", "250", "--rate-source",
-	    "100", "--rate-peer", "0", "--rate-global=3000/3500"), NULL), 0);
+	    "100", "--rate-peer", "0", "--rate-global=3000/3500",
+	    "--coalesce", "40000/100"), NULL), 0);
 	ck_assert_uint_eq(c.nifaces, 2);
 	ck_assert_str_eq(c.ifnames[0], "lo");
 	ck_assert_str_eq(c.ifnames[1], "eth1");
@@ -235,8 +239,11 @@ START_TEST(test_cli_only)
 	ck_assert_uint_eq(c.rate_peer.burst, 0);
 	ck_assert_uint_eq(c.rate_global.pps, 3000);
 	ck_assert_uint_eq(c.rate_global.burst, 3500);
+	ck_assert_uint_eq(c.coalesce.pps, 40000);
+	ck_assert_uint_eq(c.coalesce.interval_us, 100);
 	for (k = 0; k < KEY_MAX; k++)
 		ck_assert_int_eq(c.origin[k], ORIGIN_CLI);
+	assert_printed(&c, "coalesce = 40000/100  # command line\n");
 	assert_printed(&c, "other-relays = 198.18.2.2:7000 198.18.3.2:7001/ss"
 	    "  # command line\n");
 	assert_printed(&c, "mesh-auth = accept-both  # command line\n");
@@ -325,6 +332,7 @@ START_TEST(test_file_only)
 	    "rate-peer = 1/1\n"
 	    "other-relays = 198.18.6.2/native\n"
 	    "rate-global = 0\n"
+	    "coalesce = 0\n"
 	    "# last line without a newline\n"
 	    "mesh-port = 7301");
 	ck_assert_msg(load(&c, err, sizeof(err), path, NOARGS, NULL) == 0, "%s", err);
@@ -334,7 +342,7 @@ START_TEST(test_file_only)
 	ck_assert_uint_eq(c.nports, 2);
 	ck_assert_uint_eq(c.ports[1], 5064);
 	ck_assert_uint_eq(c.mesh_port, 7301);
-	ck_assert_int_eq(c.origin_line[KEY_MESH_PORT], 21);
+	ck_assert_int_eq(c.origin_line[KEY_MESH_PORT], 22);
 	ck_assert_uint_eq(c.npeers, 5);
 	ck_assert_int_eq(c.peers[4].format, PEER_FORMAT_NATIVE);
 	ck_assert_int_eq(c.peers[3].format, PEER_FORMAT_AUTO);
@@ -348,6 +356,9 @@ START_TEST(test_file_only)
 	ck_assert_uint_eq(c.rate_peer.pps, 1);
 	ck_assert_uint_eq(c.rate_peer.burst, 1);
 	ck_assert_uint_eq(c.rate_global.pps, 0);
+	/* "0" alone: never, and the default period stays. */
+	ck_assert_uint_eq(c.coalesce.pps, 0);
+	ck_assert_uint_eq(c.coalesce.interval_us, 1000);
 	ck_assert_uint_eq(c.peers[0].port, 7301);	/* the final mesh port */
 	ck_assert_uint_eq(c.peers[3].addr, ip("198.18.5.2"));
 	ck_assert_uint_eq(c.peers[3].port, 7002);
@@ -620,6 +631,21 @@ static const struct err_case {
 	    { "rate-source: \"10/20/30\": BURST must be" } },
 	{ { "--rate-source", "10/10000001" }, { NULL }, NULL,
 	    { "rate-source: \"10/10000001\": BURST must be" } },
+	{ { "--coalesce", "x" }, { NULL }, NULL, { "command line: coalesce:"
+	    " \"x\": not PPS or PPS/US: PPS must be a number of packets per"
+	    " second from 0 (never) to 10000000" } },
+	{ { "--coalesce", "10000001" }, { NULL }, NULL,
+	    { "coalesce: \"10000001\": not PPS or PPS/US" } },
+	{ { "--coalesce", "1000/49" }, { NULL }, NULL, { "coalesce: \"1000/49\":"
+	    " US must be a number of microseconds from 50 to 10000" } },
+	{ { "--coalesce", "1000/10001" }, { NULL }, NULL,
+	    { "coalesce: \"1000/10001\": US must be" } },
+	{ { "--coalesce", "1000/" }, { NULL }, NULL,
+	    { "coalesce: \"1000/\": US must be" } },
+	{ { "--coalesce", "/100" }, { NULL }, NULL,
+	    { "coalesce: \"/100\": not PPS or PPS/US" } },
+	{ { NULL }, { NULL }, "coalesce = 20000/250us\n",
+	    { "%F:1: coalesce: \"20000/250us\": US must be" } },
 	{ { NULL }, { NULL }, "rate-peer = 1 000\n",
 	    { "%F:1: rate-peer: \"1 000\": not PPS or PPS/BURST" } },
 	{ { "--rate-source", "11111111111111111111111111111111111" }, { NULL }, NULL,
@@ -920,7 +946,10 @@ START_TEST(test_rates_and_numbers)
 	ck_assert_msg(load(&c, err, sizeof(err), NULL, A("--rate-source", "0",
 	    "--rate-peer", "1/10000000", "--rate-global", "10000000",
 	    "--hello-interval", "3600", "--mesh-freshness", "1",
-	    "--dedup-window", "60000"), NULL) == 0, "%s", err);
+	    "--dedup-window", "60000", "--coalesce", "10000000/50"), NULL) == 0,
+	    "%s", err);
+	ck_assert_uint_eq(c.coalesce.pps, 10000000);
+	ck_assert_uint_eq(c.coalesce.interval_us, 50);
 	ck_assert_uint_eq(c.rate_source.pps, 0);
 	ck_assert_uint_eq(c.rate_source.burst, 0);
 	ck_assert_uint_eq(c.rate_peer.pps, 1);
@@ -1159,7 +1188,8 @@ START_TEST(test_usage_and_names)
 	    " [-m port]\n"
 	    "                  [-t interface[,interface...]] [-u user]"
 	    " [--chroot dir]\n"
-	    "                  [--dedup-window ms] [--hello-interval seconds]\n"
+	    "                  [--coalesce pps[/us]] [--dedup-window ms]\n"
+	    "                  [--hello-interval seconds]\n"
 	    "                  [--mesh-auth off|accept-both|required]\n"
 	    "                  [--mesh-freshness seconds] [--mesh-key-file file]\n"
 	    "                  [--rate-global pps[/burst]] [--rate-peer"

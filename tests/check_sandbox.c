@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 
 #include <check.h>
@@ -22,6 +23,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,6 +39,7 @@ struct sbx_env {
 	int	 peer;
 	int	 pkt;		/* AF_PACKET socket, or -1 when not root */
 	void	*page;		/* one read/write page */
+	int	 timer;		/* timerfd: the one fd read(2) may use */
 };
 
 /* Mark "the sandbox is loaded and the next call is the one under test". */
@@ -72,10 +75,12 @@ sbx_run(void (*body)(const struct sbx_env *), int *witnessed)
 	e.page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ck_assert_ptr_ne(e.page, MAP_FAILED);
+	ck_assert_int_ne(e.timer = timerfd_create(CLOCK_MONOTONIC,
+	    TFD_NONBLOCK | TFD_CLOEXEC), -1);
 
 	if ((pid = fork()) == 0) {
 		alarm(5);	/* a hang becomes SIGALRM, not a stuck test */
-		sandbox_enter();
+		sandbox_enter(e.timer);
 		body(&e);
 		_exit(99);	/* the body should have ended the process */
 	}
@@ -89,6 +94,7 @@ sbx_run(void (*body)(const struct sbx_env *), int *witnessed)
 	if (e.pkt != -1)
 		close(e.pkt);
 	munmap(e.page, 4096);
+	close(e.timer);
 	return status;
 }
 
@@ -97,7 +103,8 @@ START_TEST(test_build_export)
 	static const char	*present[] = { "epoll_wait", "epoll_ctl",
 				    "recvmsg", "recvmmsg", "sendmsg",
 				    "sendmmsg", "sendto", "getsockopt", "mmap",
-				    "mprotect", "newfstatat", "exit_group" };
+				    "mprotect", "newfstatat", "exit_group",
+				    "timerfd_settime" };
 	static const char	*absent[] = { "socket", "bind", "connect",
 				    "setsockopt", "ioctl", "fcntl", "open",
 				    "openat", "execve", "execveat", "fork",
@@ -111,7 +118,7 @@ START_TEST(test_build_export)
 	size_t			 i;
 	int			 fd;
 
-	ck_assert_ptr_nonnull(ctx = sandbox_build());
+	ck_assert_ptr_nonnull(ctx = sandbox_build(-1));
 	ck_assert_int_ne(fd = memfd_create("pfc", MFD_CLOEXEC), -1);
 	ck_assert_int_eq(seccomp_export_pfc(ctx, fd), 0);
 	ck_assert_int_eq(fstat(fd, &st), 0);
@@ -136,6 +143,30 @@ START_TEST(test_build_export)
 }
 END_TEST
 
+/* With a timer fd, read(2) is in the filter, compared with that fd only. */
+START_TEST(test_build_read_timer)
+{
+	scmp_filter_ctx		 ctx;
+	struct stat		 st;
+	char			*pfc, *at;
+	int			 fd;
+
+	ck_assert_ptr_nonnull(ctx = sandbox_build(77));
+	ck_assert_int_ne(fd = memfd_create("pfc", MFD_CLOEXEC), -1);
+	ck_assert_int_eq(seccomp_export_pfc(ctx, fd), 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	ck_assert_ptr_nonnull(pfc = calloc(1, (size_t)st.st_size + 1));
+	ck_assert_int_eq(pread(fd, pfc, (size_t)st.st_size, 0), st.st_size);
+	ck_assert_ptr_nonnull(at = strstr(pfc, "\"read\""));
+	/* The rule right after the name checks arg 0 against 77. */
+	ck_assert_ptr_nonnull(strstr(at, "$a0") );
+	ck_assert_ptr_nonnull(strstr(at, "== 77"));
+	free(pfc);
+	close(fd);
+	seccomp_release(ctx);
+}
+END_TEST
+
 #ifndef WITH_SANITIZERS
 /* What the worker's data path and libc need; the exit code names a failure. */
 static void
@@ -149,6 +180,9 @@ ok_worker_calls(const struct sbx_env *e)
 	struct stat		 st;
 	socklen_t		 len = sizeof(ps);
 	char			 c = 'x', *p;
+	struct itimerspec	 its = { { 0, 100000 }, { 0, 100000 } };
+	struct timespec		 t0;
+	uint64_t		 ticks;
 
 	memset(&mh, 0, sizeof(mh));
 	iov.iov_base = &c;
@@ -180,6 +214,21 @@ ok_worker_calls(const struct sbx_env *e)
 	if (getsockopt(e->pkt != -1 ? e->pkt : e->sock, SOL_PACKET,
 	    PACKET_STATISTICS, &ps, &len) != 0 && e->pkt != -1)
 		_exit(17);
+	/* The load-mode timer: arm, read its expirations, disarm. */
+	if (timerfd_settime(e->timer, 0, &its, NULL) != 0)
+		_exit(18);
+	/* Spin 2 ms: no sleeping call is in the worker's allowlist. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+	while ((ts.tv_sec - t0.tv_sec) * 1000000000L + ts.tv_nsec -
+	    t0.tv_nsec < 2000000);
+	if (read(e->timer, &ticks, sizeof(ticks)) != (ssize_t)sizeof(ticks) ||
+	    ticks < 1)
+		_exit(19);
+	memset(&its, 0, sizeof(its));
+	if (timerfd_settime(e->timer, 0, &its, NULL) != 0)
+		_exit(20);
 	sbx_witness(e);
 	close(e->peer);
 	_exit(0);
@@ -488,6 +537,7 @@ main(void)
 
 	tc = tcase_create("build");
 	tcase_add_test(tc, test_build_export);
+	tcase_add_test(tc, test_build_read_timer);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("live");
 #ifdef WITH_SANITIZERS

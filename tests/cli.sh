@@ -113,6 +113,7 @@ for line in \
     "rate-source = 2000/4000  # default" \
     "rate-peer = 20000/40000  # default" \
     "rate-global = 100000/200000  # default" \
+    "coalesce = 20000/1000  # default" \
     "# configuration file: $EMPTY" \
     "configuration OK"; do
 	expect_line "$line"
@@ -158,6 +159,10 @@ expect_error 'command line: mesh-freshness: "3601": not a number of seconds from
     -- -t lo --mesh-freshness 3601
 expect_error 'command line: dedup-window: "60001": not a number of milliseconds from 1 to 60000' \
     -- -t lo --dedup-window 60001
+expect_error 'command line: coalesce: "20000/20": US must be a number of microseconds from 50 to 10000' \
+    -- -t lo --coalesce 20000/20
+expect_error 'command line: coalesce: "fast": not PPS or PPS/US' \
+    -- -t lo --coalesce fast
 expect_error 'command line: rate-source: "0/10": a burst needs a rate: 0 alone means unlimited' \
     -- -t lo --rate-source 0/10
 expect_error 'command line: rate-global: "fast": not PPS or PPS/BURST' \

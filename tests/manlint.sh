@@ -85,7 +85,7 @@ ok "$n short options documented"
 # 5. Every key of the config file has an entry in snowrelayd.conf.5.
 for key in target-interface broadcast-port mesh-port other-relays log-level \
     user chroot mesh-key-file mesh-auth hello-interval mesh-freshness \
-    dedup-window rate-source rate-peer rate-global; do
+    dedup-window rate-source rate-peer rate-global coalesce; do
 	grep -q "^\\.It Ic $key " "$PAGE5" || fail "key $key not in snowrelayd.conf.5"
 done
 ok "every key documented in snowrelayd.conf.5"

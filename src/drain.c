@@ -1,0 +1,172 @@
+/*
+ * Copyright (c) 2026 The snowrelay authors
+ * SPDX-License-Identifier: ISC
+ *
+ * Load mode. In this VM-like world every wake-up costs 20-30 us of CPU
+ * (perf.md section 0), so the CPU per packet is set by packets per wake-up.
+ * Above --coalesce pps the worker takes its read events off the sockets
+ * and drains every socket on a periodic timer instead: at 100 kpps and
+ * 250 us that is about 25 frames per wake-up instead of a few, for at most
+ * one period of added latency per relay. The socket buffers (4 MiB, set by
+ * the helper) hold what arrives in between. Below half the rate, it goes
+ * back to waking up per packet (lowest latency).
+ */
+#include <sys/timerfd.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "coalesce.h"
+#include "drain.h"
+#include "log.h"
+#include "meshio.h"
+#include "relay.h"
+
+static void	 drain_tick_cb(int, short, void *);
+static void	 drain_switch(struct relay *, enum coalesce_change);
+static int	 drain_arm(struct relay *, uint32_t);
+static uint64_t	 drain_now_ns(void);
+
+void
+drain_init(struct relay *r)
+{
+	r->drain_fd = timerfd_create(CLOCK_MONOTONIC,
+	    TFD_NONBLOCK | TFD_CLOEXEC);
+	if (r->drain_fd == -1)
+		fatal("load mode: timerfd_create");
+	r->drain_rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 4);
+}
+
+int
+drain_timer_fd(const struct relay *r)
+{
+	return r->drain_fd;
+}
+
+int
+drain_start(struct relay *r, struct event_base *base)
+{
+	r->drain_ev = event_new(base, r->drain_fd, EV_READ | EV_PERSIST,
+	    drain_tick_cb, r);
+	if (r->drain_ev == NULL ||
+	    event_priority_set(r->drain_ev, RELAY_PRIO_CAPTURE) == -1)
+		return -1;
+	return 0;
+}
+
+static uint64_t
+drain_now_ns(void)
+{
+	struct timespec	 ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+void
+drain_after_wakeup(struct relay *r, int n)
+{
+	enum coalesce_change	 ch;
+
+	if (r->load.above_pps == 0)
+		return;
+	coalesce_count(&r->load, (uint64_t)n);
+	if ((ch = coalesce_update(&r->load, drain_now_ns())) != COALESCE_SAME)
+		drain_switch(r, ch);
+}
+
+/* Periodic timer of interval_us, or disarmed (0). */
+static int
+drain_arm(struct relay *r, uint32_t interval_us)
+{
+	struct itimerspec	 its;
+
+	memset(&its, 0, sizeof(its));
+	its.it_value.tv_sec = interval_us / 1000000;
+	its.it_value.tv_nsec = (long)(interval_us % 1000000) * 1000;
+	its.it_interval = its.it_value;
+	return timerfd_settime(r->drain_fd, 0, &its, NULL);
+}
+
+/*
+ * Move every socket between its own read event and the timer. A failure
+ * here would leave sockets unwatched: fatal, the helper restarts nothing
+ * but logs why the worker died.
+ */
+static void
+drain_switch(struct relay *r, enum coalesce_change ch)
+{
+	size_t		 i;
+	int		 on = ch == COALESCE_ENTER;
+
+	if (ch == COALESCE_RETIME) {
+		if (drain_arm(r, r->load.period_us) == -1)
+			fatal("load mode: cannot set the timer");
+		return;
+	}
+	for (i = 0; i < r->nslots; i++)
+		if ((on ? event_del(r->slots[i].ev) :
+		    event_add(r->slots[i].ev, NULL)) == -1)
+			fatalx("load mode: cannot switch the capture events");
+	if ((on ? event_del(r->mesh_ev) : event_add(r->mesh_ev, NULL)) == -1 ||
+	    drain_arm(r, on ? r->load.period_us : 0) == -1 ||
+	    (on ? event_add(r->drain_ev, NULL) : event_del(r->drain_ev)) == -1)
+		fatal("load mode: cannot switch the timer");
+	if (log_ratelimit_ok(&r->drain_rl, (time_t)(drain_now_ns() /
+	    1000000000ULL)))
+		log_info("load mode %s: %llu packets/s %s %u; %s", on ? "on" :
+		    "off", (unsigned long long)r->load.last_pps,
+		    on ? ">=" : "<", on ? r->load.above_pps :
+		    r->load.above_pps / 2, on ? "draining the sockets on a "
+		    "timer" : "waking up per packet again");
+}
+
+/* Load-mode timer: drain every socket, then see whether load mode ends. */
+static void
+drain_tick_cb(int fd, short events, void *arg)
+{
+	struct relay		*r = arg;
+	enum coalesce_change	 ch;
+	uint64_t		 ticks;
+	size_t			 i;
+	int			 b, n, total = 0;
+
+	/* Clear the expirations (level-triggered); EAGAIN is harmless. */
+	if (read(fd, &ticks, sizeof(ticks)) == -1 && errno != EAGAIN &&
+	    log_ratelimit_ok(&r->drain_rl, (time_t)(drain_now_ns() /
+	    1000000000ULL)))
+		log_warn("load mode: timer");
+	/* Local frames first, so they are in the dedup cache before mesh copies. */
+	for (i = 0; i < r->nslots; i++)
+		for (b = 0; b < DRAIN_MAX_BATCHES; b++) {
+			total += n = relay_capture_batch(r, &r->slots[i]);
+			if (n < RELAY_BATCH)
+				break;
+		}
+	for (b = 0; b < DRAIN_MAX_BATCHES; b++) {
+		total += n = meshio_receive(r);
+		if (n < RELAY_BATCH)
+			break;
+	}
+	r->load.ticks++;
+	coalesce_count(&r->load, (uint64_t)total);
+	if ((ch = coalesce_update(&r->load, drain_now_ns())) != COALESCE_SAME)
+		drain_switch(r, ch);
+}
+
+void
+drain_log(const struct relay *r)
+{
+	log_info("load mode: %s above=%u interval_us=%u period_us=%u "
+	    "entered=%llu ticks=%llu last_rate=%llu", r->load.on ? "on" : "off",
+	    r->load.above_pps, r->load.interval_us, r->load.period_us,
+	    (unsigned long long)r->load.entries,
+	    (unsigned long long)r->load.ticks,
+	    (unsigned long long)r->load.last_pps);
+}
