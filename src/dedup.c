@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "csum.h"
 #include "dedup.h"
 
 /* The SipHash state between blocks. */
@@ -150,6 +151,49 @@ dedup_hash(const struct dedup *d, uint32_t src_ip, uint16_t src_port,
 	rest = sip_words(&s, payload, len);
 	return sip_final(&s, rest > 0 ? payload + (len - rest) : NULL, rest,
 	    8 + len);
+}
+
+/* The one's-complement sum of the UDP payload, from the checksum field. */
+static uint16_t
+udp_payload_sum(uint32_t src_ip, uint32_t dst_ip, const uint8_t *udp,
+    size_t udp_len, uint16_t csum)
+{
+	uint16_t	 pseudo, hdr, s;
+
+	pseudo = csum_udp_pseudo(src_ip, dst_ip, (uint16_t)udp_len);
+	hdr = csum_fold(csum_partial(udp, 6, 0));
+	/* checksum = ~(pseudo + header + payload): take the others out. */
+	s = csum_fold((uint32_t)(uint16_t)~csum + (uint16_t)~pseudo +
+	    (uint16_t)~hdr);
+	/* 0x0000 and 0xffff are both zero in one's complement. */
+	return s == 0xffff ? 0 : s;
+}
+
+uint64_t
+dedup_hash_udp(const struct dedup *d, uint32_t src_ip, uint32_t dst_ip,
+    const uint8_t *udp, size_t udp_len)
+{
+	struct sip	 s;
+	uint16_t	 sport, dport, csum;
+	size_t		 plen, n, rest;
+
+	if (udp_len < 8)
+		return dedup_hash(d, src_ip, 0, 0, udp, udp_len);
+	sport = (uint16_t)(udp[0] << 8 | udp[1]);
+	dport = (uint16_t)(udp[2] << 8 | udp[3]);
+	csum = (uint16_t)(udp[6] << 8 | udp[7]);
+	plen = udp_len - 8;
+	if (csum == 0)
+		return dedup_hash(d, src_ip, sport, dport, udp + 8, plen);
+	n = plen < DEDUP_PREFIX ? plen : DEDUP_PREFIX;
+	sip_init(&s, d->key);
+	sip_word(&s, (uint64_t)src_ip | (uint64_t)sport << 32 |
+	    (uint64_t)dport << 48);
+	sip_word(&s, (uint64_t)plen | (uint64_t)udp_payload_sum(src_ip, dst_ip,
+	    udp, udp_len, csum) << 32 | (uint64_t)1 << 63);
+	rest = sip_words(&s, udp + 8, n);
+	return sip_final(&s, rest > 0 ? udp + 8 + (n - rest) : NULL, rest,
+	    16 + n);
 }
 
 /* Whether an entry recorded at when_ms still counts as seen at now_ms. */

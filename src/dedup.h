@@ -46,6 +46,20 @@ int		 dedup_init(struct dedup *d, struct dedup_entry *table, size_t nsets,
 uint64_t	 dedup_hash(const struct dedup *d, uint32_t src_ip, uint16_t src_port,
 		    uint16_t dst_port, const uint8_t *payload, size_t len);
 
+#define DEDUP_PREFIX	64	/* payload bytes hashed when the checksum stands in */
+
+/*
+ * The same identity without a pass over a long payload: for a UDP datagram
+ * (udp_len bytes at udp, header included) that carries a finished
+ * checksum, hash source address and ports, the UDP length, the one's-
+ * complement sum of the payload (derived from the checksum, so it does not
+ * change when a relay rewrites the destination) and the first DEDUP_PREFIX
+ * payload bytes. Without a checksum (0), the whole payload, as dedup_hash.
+ * A partial (pseudo-header only) checksum must be finished first.
+ */
+uint64_t	 dedup_hash_udp(const struct dedup *d, uint32_t src_ip, uint32_t dst_ip,
+		    const uint8_t *udp, size_t udp_len);
+
 /*
  * 1 if hash was recorded within the window before now_ms (a duplicate;
  * not refreshed), else record it and return 0.

@@ -540,8 +540,17 @@ meshio_frame(struct relay *r, struct peer *p, uint8_t *frame, size_t len,
 		meshio_drop(r, p, now->sec, "rate_peer");
 		return 0;
 	}
-	h = dedup_hash(&r->dedup, info->src_ip, info->src_port,
-	    info->dst_port, frame + info->udp_off + 8, info->udp_len - 8);
+	/*
+	 * SnowSignal forwards offloaded frames as captured: finish them,
+	 * before the duplicate key reads the checksum.
+	 */
+	if (info->csum_partial) {
+		frame_finish_udp_csum(frame, info);
+		info->csum_partial = 0;
+		r->c.csum_completed++;
+	}
+	h = dedup_hash_udp(&r->dedup, info->src_ip, info->dst_ip,
+	    frame + info->udp_off, info->udp_len);
 	if (dedup_check(&r->dedup, h, now->ms) && !meshio_announce(r)) {
 		r->c.mesh_duplicate++;
 		meshio_drop(r, p, now->sec, "duplicate");
@@ -551,12 +560,6 @@ meshio_frame(struct relay *r, struct peer *p, uint8_t *frame, size_t len,
 		r->c.mesh_rate_global++;
 		meshio_drop(r, p, now->sec, "rate_global");
 		return 0;
-	}
-	/* SnowSignal forwards offloaded frames as captured: finish them. */
-	if (info->csum_partial) {
-		frame_finish_udp_csum(frame, info);
-		info->csum_partial = 0;
-		r->c.csum_completed++;
 	}
 	em->frame = frame;
 	r->c.mesh_rx++;

@@ -97,7 +97,8 @@ relay_new(void)
 
 	if ((r = calloc(1, sizeof(*r))) == NULL ||
 	    (b = calloc(1, sizeof(*b))) == NULL ||
-	    (r->dedup_table = calloc(RELAY_DEDUP_SETS * DEDUP_WAYS,
+	    /* A set of four ways is one 64-byte cache line: one miss per frame. */
+	    (r->dedup_table = aligned_alloc(64, RELAY_DEDUP_SETS * DEDUP_WAYS *
 	    sizeof(*r->dedup_table))) == NULL ||
 	    (r->src_table = calloc(RELAY_SOURCE_SETS * RLTABLE_WAYS,
 	    sizeof(*r->src_table))) == NULL)
@@ -357,18 +358,20 @@ relay_capture_one(struct relay *r, struct relay_slot *s, int i,
 	if (err != FRAME_OK) {
 		r->c.cap_drops[err < FRAME_NERR ? err : FRAME_OK]++;
 		why = frame_err_name(err);
-	} else
+	} else {
+		/* Before the limits: the duplicate key reads the checksum. */
+		if ((flags & FRAME_F_CSUM_NOTREADY) || info.csum_partial) {
+			frame_finish_udp_csum(frame, &info);
+			r->c.csum_completed++;
+		}
 		why = relay_capture_limits(r, (unsigned int)(s - r->slots),
 		    frame, &info, now);
+	}
 	if (why != NULL) {
 		if (relay_debug_ok(r, now->sec))
 			log_debug("%s: captured frame dropped: %s", s->name,
 			    why);
 		return 0;
-	}
-	if ((flags & FRAME_F_CSUM_NOTREADY) || info.csum_partial) {
-		frame_finish_udp_csum(frame, &info);
-		r->c.csum_completed++;
 	}
 	r->c.captured++;
 	s->c.captured++;
@@ -389,8 +392,8 @@ relay_capture_limits(struct relay *r, unsigned int slot, const uint8_t *frame,
 	struct peer	*p;
 	uint64_t	 h;
 
-	h = dedup_hash(&r->dedup, info->src_ip, info->src_port,
-	    info->dst_port, frame + info->udp_off + 8, info->udp_len - 8);
+	h = dedup_hash_udp(&r->dedup, info->src_ip, info->dst_ip,
+	    frame + info->udp_off, info->udp_len);
 	/*
 	 * Our own MACs are not in the set: local programs use them. A
 	 * peer's MAC also tells us that peer shares this slot's segment.

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csum.h"
 #include "dedup.h"
 
 /*
@@ -276,6 +277,106 @@ START_TEST(test_hash_fields)
 }
 END_TEST
 
+#define SRC		0x0a0112c6U	/* 198.18.1.10, network order (LE host) */
+#define BCAST1		0xff0112c6U	/* 198.18.1.255 */
+
+/*
+ * A UDP datagram (header + plen payload bytes from 198.18.1.10:40001 to
+ * dst:5076) with its full checksum, written into u; returns its length.
+ */
+static size_t
+mkudp(uint8_t *u, const uint8_t *payload, size_t plen, uint32_t dst)
+{
+	uint16_t	 c;
+
+	u[0] = 0x9c; u[1] = 0x41;		/* 40001 */
+	u[2] = 0x13; u[3] = 0xd4;		/* 5076 */
+	u[4] = (uint8_t)((plen + 8) >> 8);
+	u[5] = (uint8_t)(plen + 8);
+	u[6] = u[7] = 0;
+	memcpy(u + 8, payload, plen);
+	c = csum_udp(SRC, dst, u, plen + 8);
+	u[6] = (uint8_t)(c >> 8);
+	u[7] = (uint8_t)c;
+	return plen + 8;
+}
+
+/* Rewrite the destination as frame_rewrite does (RFC 1624 update). */
+static void
+rewrite_dst(uint8_t *u, uint32_t from, uint32_t to)
+{
+	uint16_t	 c = (uint16_t)(u[6] << 8 | u[7]);
+
+	c = csum_update32(c, from, to);
+	if (c == 0)
+		c = 0xffff;
+	u[6] = (uint8_t)(c >> 8);
+	u[7] = (uint8_t)c;
+}
+
+START_TEST(test_hash_udp)
+{
+	uint8_t		 pl[1400], u[1408], v[1408];
+	uint64_t	 h;
+	uint32_t	 dst;
+	size_t		 n, i;
+
+	setup(16, 500);
+	for (i = 0; i < sizeof(pl); i++)
+		pl[i] = (uint8_t)(i * 7 + 3);
+	n = mkudp(u, pl, sizeof(pl), BCAST1);
+	h = dedup_hash_udp(&d, SRC, BCAST1, u, n);
+	/* A relay rewrote the directed broadcast: the same frame. */
+	memcpy(v, u, n);
+	rewrite_dst(v, BCAST1, 0xff0212c6U);
+	ck_assert_uint_ne(memcmp(u, v, n), 0);
+	ck_assert_uint_eq(dedup_hash_udp(&d, SRC, 0xff0212c6U, v, n), h);
+	/* Sent to 255.255.255.255 from the start, checksum computed fresh. */
+	n = mkudp(v, pl, sizeof(pl), 0xffffffffU);
+	ck_assert_uint_eq(dedup_hash_udp(&d, SRC, 0xffffffffU, v, n), h);
+	/* A change past the prefix changes the payload sum: another frame. */
+	pl[1000] ^= 0x10;
+	n = mkudp(v, pl, sizeof(pl), BCAST1);
+	ck_assert_uint_ne(dedup_hash_udp(&d, SRC, BCAST1, v, n), h);
+	pl[1000] ^= 0x10;
+	/* In the prefix, too; and the source port, and the length. */
+	pl[DEDUP_PREFIX - 1] ^= 1;
+	n = mkudp(v, pl, sizeof(pl), BCAST1);
+	ck_assert_uint_ne(dedup_hash_udp(&d, SRC, BCAST1, v, n), h);
+	pl[DEDUP_PREFIX - 1] ^= 1;
+	n = mkudp(v, pl, sizeof(pl), BCAST1);
+	ck_assert_uint_eq(dedup_hash_udp(&d, SRC, BCAST1, v, n), h);
+	v[1] ^= 1;
+	ck_assert_uint_ne(dedup_hash_udp(&d, SRC, BCAST1, v, n), h);
+	n = mkudp(v, pl, sizeof(pl) - 2, BCAST1);
+	ck_assert_uint_ne(dedup_hash_udp(&d, SRC, BCAST1, v, n), h);
+	/* Checksum 0 (none): the whole payload, exactly as dedup_hash. */
+	n = mkudp(v, pl, 100, BCAST1);
+	v[6] = v[7] = 0;
+	ck_assert_uint_eq(dedup_hash_udp(&d, SRC, BCAST1, v, n),
+	    dedup_hash(&d, SRC, 40001, 5076, pl, 100));
+	/* Shorter than a UDP header: no crash, a key all the same. */
+	(void)dedup_hash_udp(&d, SRC, BCAST1, v, 5);
+	/*
+	 * A zero payload sums to one's-complement zero, which the
+	 * arithmetic may give as 0x0000 or 0xffff depending on the other
+	 * terms: every destination must still give the same key.
+	 */
+	memset(pl, 0, 64);
+	n = mkudp(u, pl, 64, BCAST1);
+	h = dedup_hash_udp(&d, SRC, BCAST1, u, n);
+	for (i = 0; i < 4096; i++) {
+		dst = (uint32_t)(0xff0000c6U | (uint32_t)i << 8 |
+		    (uint32_t)(i * 2654435761U) << 12);
+		n = mkudp(v, pl, 64, dst);
+		ck_assert_uint_eq(dedup_hash_udp(&d, SRC, dst, v, n), h);
+		memcpy(v, u, n);
+		rewrite_dst(v, BCAST1, dst);
+		ck_assert_uint_eq(dedup_hash_udp(&d, SRC, dst, v, n), h);
+	}
+}
+END_TEST
+
 START_TEST(test_window)
 {
 	uint64_t	 t = 1000000, h = 0x1234567890abcdefULL;
@@ -432,6 +533,7 @@ dedup_suite(void)
 	tcase_add_test(tc, test_siphash_unaligned);
 	tcase_add_test(tc, test_hash_prefix);
 	tcase_add_test(tc, test_hash_fields);
+	tcase_add_test(tc, test_hash_udp);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("table");
 	tcase_add_test(tc, test_window);
