@@ -310,29 +310,41 @@ START_TEST(test_kind)
 }
 END_TEST
 
+/*
+ * Load a golden DATA datagram of dlen bytes, verify it with key 1 and
+ * parse it: the header fields all golden DATA vectors share, and flags.
+ */
+static void
+golden_data_header(const char *hex, size_t dlen, uint8_t flags,
+    struct auth_keyring *kr, struct mesh_hdr *h, const uint8_t **pl)
+{
+	struct auth_key	*k = NULL;
+
+	load_golden(hex);
+	ck_assert_uint_eq(golden_len, dlen);
+	ring(kr, 1);
+	ck_assert_int_eq(mesh_native_verify(golden, golden_len, kr, &k),
+	    MESH_OK);
+	ck_assert_ptr_eq(k, &kr->keys[0]);
+	ck_assert_int_eq(mesh_native_parse(golden, golden_len, h, pl),
+	    MESH_OK);
+	ck_assert_uint_eq(h->type, MESH_TYPE_DATA);
+	ck_assert_uint_eq(h->flags, flags);
+	ck_assert_uint_eq(h->key_id, 1);
+	ck_assert_uint_eq(h->len, dlen - MESH_NATIVE_OVERHEAD);
+	ck_assert_uint_eq(h->relay_id, 0x01020304);
+	ck_assert_uint_eq(h->timestamp, 0x6a000000);
+	ck_assert_uint_eq(h->seq, SEQ_GOLDEN);
+	ck_assert_ptr_eq(*pl, golden + MESH_NATIVE_HLEN);
+}
+
 START_TEST(test_golden_data)
 {
 	struct auth_keyring	 kr;
-	struct auth_key		*k = NULL;
 	struct mesh_hdr		 h;
 	const uint8_t		*pl = NULL;
 
-	load_golden(golden_data_hex);
-	ck_assert_uint_eq(golden_len, 91);
-	ring(&kr, 1);
-	ck_assert_int_eq(mesh_native_verify(golden, golden_len, &kr, &k),
-	    MESH_OK);
-	ck_assert_ptr_eq(k, &kr.keys[0]);
-	ck_assert_int_eq(mesh_native_parse(golden, golden_len, &h, &pl),
-	    MESH_OK);
-	ck_assert_uint_eq(h.type, MESH_TYPE_DATA);
-	ck_assert_uint_eq(h.key_id, 1);
-	ck_assert_uint_eq(h.len, 51);
-	ck_assert_uint_eq(h.relay_id, 0x01020304);
-	ck_assert_uint_eq(h.timestamp, 0x6a000000);
-	ck_assert_uint_eq(h.seq, SEQ_GOLDEN);
-	ck_assert_uint_eq(h.flags, 0);
-	ck_assert_ptr_eq(pl, golden + MESH_NATIVE_HLEN);
+	golden_data_header(golden_data_hex, 91, 0, &kr, &h, &pl);
 	ck_assert_mem_eq(pl, "\xff\xff\xff\xff\xff\xff\x02\x00\x00\x00\x00\x01"
 	    "\x08\x00", 14);
 	ck_assert_mem_eq(pl + 42, "snowrelay", 9);
@@ -344,7 +356,6 @@ START_TEST(test_golden_l3)
 {
 	static const uint16_t	 port = 5076;
 	struct auth_keyring	 kr;
-	struct auth_key		*k = NULL;
 	struct mesh_hdr		 h;
 	struct frame_info	 info;
 	const uint8_t		*pl = NULL;
@@ -354,22 +365,7 @@ START_TEST(test_golden_l3)
 	load_golden(golden_data_hex);
 	memcpy(old, golden, golden_len);
 	old_len = golden_len;
-	load_golden(golden_l3_hex);
-	ck_assert_uint_eq(golden_len, 77);
-	ring(&kr, 1);
-	ck_assert_int_eq(mesh_native_verify(golden, golden_len, &kr, &k),
-	    MESH_OK);
-	ck_assert_ptr_eq(k, &kr.keys[0]);
-	ck_assert_int_eq(mesh_native_parse(golden, golden_len, &h, &pl),
-	    MESH_OK);
-	ck_assert_uint_eq(h.type, MESH_TYPE_DATA);
-	ck_assert_uint_eq(h.flags, MESH_F_L3);
-	ck_assert_uint_eq(h.key_id, 1);
-	ck_assert_uint_eq(h.len, 37);
-	ck_assert_uint_eq(h.relay_id, 0x01020304);
-	ck_assert_uint_eq(h.timestamp, 0x6a000000);
-	ck_assert_uint_eq(h.seq, SEQ_GOLDEN);
-	ck_assert_ptr_eq(pl, golden + MESH_NATIVE_HLEN);
+	golden_data_header(golden_l3_hex, 77, MESH_F_L3, &kr, &h, &pl);
 	/* The same IPv4 packet as in the golden frame, without Ethernet. */
 	ck_assert_uint_eq(old_len - ETH_HLEN_, golden_len);
 	ck_assert_mem_eq(pl, old + MESH_NATIVE_HLEN + ETH_HLEN_, 37);
