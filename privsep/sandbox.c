@@ -137,6 +137,10 @@ sandbox_build(int timer_fd)
 		SCMP_A1(SCMP_CMP_EQ, SOL_PACKET),
 		SCMP_A2(SCMP_CMP_EQ, PACKET_STATISTICS),
 	};
+	struct scmp_arg_cmp	 meminfo[] = {
+		SCMP_A1(SCMP_CMP_EQ, SOL_SOCKET),
+		SCMP_A2(SCMP_CMP_EQ, SO_MEMINFO),
+	};
 	/* read(2) clears the load-mode timer's expirations; no other fd. */
 	struct scmp_arg_cmp	 timer = SCMP_A0(SCMP_CMP_EQ,
 				    (scmp_datum_t)timer_fd);
@@ -163,9 +167,14 @@ sandbox_build(int timer_fd)
 	    sandbox_add(ctx, sandbox_noexec, NELEM(sandbox_noexec),
 	    SCMP_ACT_ALLOW, 1, &noexec) == -1)
 		goto fail;
-	/* Worker: PACKET_STATISTICS for the kernel drop counter of a slot. */
+	/*
+	 * Worker: PACKET_STATISTICS for the kernel drop counter of a slot,
+	 * SO_MEMINFO for the mesh socket's.
+	 */
 	if ((rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW,
-	    SCMP_SYS(getsockopt), NELEM(stats), stats)) != 0) {
+	    SCMP_SYS(getsockopt), NELEM(stats), stats)) != 0 ||
+	    (rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW,
+	    SCMP_SYS(getsockopt), NELEM(meminfo), meminfo)) != 0) {
 		log_warnx("sandbox: rule for getsockopt: %s", strerror(-rc));
 		goto fail;
 	}

@@ -143,6 +143,7 @@ counters_log(const struct counters *c)
 	line_add(&l, "duplicate", c->mesh_duplicate);
 	line_add(&l, "rate_peer", c->mesh_rate_peer);
 	line_add(&l, "rate_global", c->mesh_rate_global);
+	line_add(&l, "kernel_drops", c->mesh_kernel_drops);
 	line_flush(&l);
 }
 

@@ -44,6 +44,8 @@ struct counters {
 	uint64_t	 mesh_duplicate; /* frame seen within the dedup window */
 	uint64_t	 mesh_rate_peer; /* over the per-peer rate */
 	uint64_t	 mesh_rate_global; /* over the global rate */
+	/* Dropped by the kernel at the mesh socket (SO_MEMINFO drops). */
+	uint64_t	 mesh_kernel_drops;
 
 	uint64_t	 mesh_rx_errors; /* recvmmsg errors (ICMP reports); not dumped */
 };

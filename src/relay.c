@@ -8,6 +8,7 @@
  */
 #include <sys/socket.h>
 #include <linux/if_packet.h>
+#include <linux/sock_diag.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -499,6 +500,28 @@ relay_emit_send(struct relay *r, struct relay_slot *s, size_t n, time_t now)
 	}
 }
 
+/*
+ * The mesh socket's drop count (buffer full, or refused by the helper's
+ * source filter): cumulative since the socket was opened, not reset.
+ */
+static void
+relay_mesh_kernel_drops(struct relay *r)
+{
+	uint32_t	 mi[SK_MEMINFO_VARS];
+	socklen_t	 len = sizeof(mi);
+
+	if (r->mesh_fd == -1)
+		return;
+	memset(mi, 0, sizeof(mi));
+	/* The sandbox allows SO_MEMINFO besides PACKET_STATISTICS. */
+	if (getsockopt(r->mesh_fd, SOL_SOCKET, SO_MEMINFO, mi, &len) == -1) {
+		log_warn("mesh: SO_MEMINFO");
+		return;
+	}
+	if (len >= (SK_MEMINFO_DROPS + 1) * sizeof(mi[0]))
+		r->c.mesh_kernel_drops = mi[SK_MEMINFO_DROPS];
+}
+
 void
 relay_kernel_stats(struct relay *r)
 {
@@ -511,7 +534,7 @@ relay_kernel_stats(struct relay *r)
 		s = &r->slots[i];
 		len = sizeof(st);
 		memset(&st, 0, sizeof(st));
-		/* The only getsockopt the sandbox allows. */
+		/* One of the two getsockopt calls the sandbox allows. */
 		if (getsockopt(s->fd, SOL_PACKET, PACKET_STATISTICS, &st,
 		    &len) == -1) {
 			log_warn("%s: PACKET_STATISTICS", s->name);
@@ -519,6 +542,7 @@ relay_kernel_stats(struct relay *r)
 		}
 		s->c.kernel_drops += st.tp_drops;
 	}
+	relay_mesh_kernel_drops(r);
 }
 
 void

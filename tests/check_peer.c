@@ -585,6 +585,7 @@ START_TEST(test_counters_lines)
 	c.mesh_duplicate = 44;
 	c.mesh_rate_peer = 45;
 	c.mesh_rate_global = 46;
+	c.mesh_kernel_drops = 47;
 	counters_log(&c);
 	ck_assert_int_eq(nlines, 3);
 	ck_assert_int_eq(prios[0], LOG_INFO);
@@ -608,7 +609,8 @@ START_TEST(test_counters_lines)
 		len += (size_t)snprintf(want + len, sizeof(want) - len, " %s=%d",
 		    frame_err_name((enum frame_err)i), 200 + i);
 	snprintf(want + len, sizeof(want) - len, " stale=41 replay=42 "
-	    "ss_refused=43 duplicate=44 rate_peer=45 rate_global=46");
+	    "ss_refused=43 duplicate=44 rate_peer=45 rate_global=46"
+	    " kernel_drops=47");
 	ck_assert_str_eq(lines[2], want);
 	ck_assert_uint_eq(MESH_NERR, 11);
 	/* "ok" is never a drop reason. */

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_packet.h>
+#include <linux/sock_diag.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -183,6 +184,7 @@ ok_worker_calls(const struct sbx_env *e)
 	struct itimerspec	 its = { { 0, 100000 }, { 0, 100000 } };
 	struct timespec		 t0;
 	uint64_t		 ticks;
+	uint32_t		 mi[SK_MEMINFO_VARS];
 
 	memset(&mh, 0, sizeof(mh));
 	iov.iov_base = &c;
@@ -214,6 +216,10 @@ ok_worker_calls(const struct sbx_env *e)
 	if (getsockopt(e->pkt != -1 ? e->pkt : e->sock, SOL_PACKET,
 	    PACKET_STATISTICS, &ps, &len) != 0 && e->pkt != -1)
 		_exit(17);
+	/* The mesh socket's drop count: allowed. */
+	len = sizeof(mi);
+	if (getsockopt(e->sock, SOL_SOCKET, SO_MEMINFO, mi, &len) != 0)
+		_exit(21);
 	/* The load-mode timer: arm, read its expirations, disarm. */
 	if (timerfd_settime(e->timer, 0, &its, NULL) != 0)
 		_exit(18);
@@ -348,6 +354,17 @@ no_mmap_exec(const struct sbx_env *e)
 	    -1, 0);
 }
 
+/* Level and name are allowed only in their pairs, not crossed. */
+static void
+no_getsockopt_crossed(const struct sbx_env *e)
+{
+	uint8_t		 buf[64];
+	socklen_t	 len = sizeof(buf);
+
+	sbx_witness(e);
+	getsockopt(e->sock, SOL_SOCKET, PACKET_STATISTICS, buf, &len);
+}
+
 static void
 no_getsockopt_rcvbuf(const struct sbx_env *e)
 {
@@ -478,6 +495,7 @@ static const struct {
 	{ "mprotect PROT_EXEC", no_mprotect_exec },
 	{ "mmap PROT_EXEC", no_mmap_exec },
 	{ "getsockopt SO_RCVBUF", no_getsockopt_rcvbuf },
+	{ "getsockopt SOL_SOCKET, PACKET_STATISTICS", no_getsockopt_crossed },
 	{ "getsockopt PACKET_AUXDATA", no_getsockopt_packet_other },
 	{ "fcntl", no_fcntl },
 	{ "dup", no_dup },

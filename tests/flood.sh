@@ -39,6 +39,7 @@ relay_start rb --mesh-key-file "$KEY" --mesh-auth required --other-relays "$A" |
 peers_wait_up rb 8 "$A" || fail "relay B: peer A not up"
 relay_dump rb || fail "relay B: no counters"
 np0=$(rcounter rb 'drops mesh:' not_peer)
+kd0=$(rcounter rb 'drops mesh:' kernel_drops)
 rx0=$(rcounter rb counters: mesh_rx)
 WPID=$(relay_worker rb)
 [ -n "$WPID" ] || fail "relay B: no worker"
@@ -84,6 +85,13 @@ rx=$(( $(rcounter rb counters: mesh_rx) - rx0 ))
 say "relay B: not_peer +$np, mesh_rx +$rx during the flood"
 [ "$np" -le 10 ] || fail "relay B: not_peer +$np: the flood reached the worker"
 ok "the kernel dropped the flood before the worker (not_peer +$np)"
+# ... and says so: the mesh socket's own drop count (SO_MEMINFO), which the
+# source filter's refusals go to. Some flood datagrams may die on the way
+# (the sender's socket buffer), none can be counted twice.
+kd=$(( $(rcounter rb 'drops mesh:' kernel_drops) - kd0 ))
+say "relay B: mesh kernel_drops +$kd of $(( fss + fna )) flood datagrams"
+assert_ge "$kd" $(( (fss + fna) / 2 )) "relay B: mesh kernel_drops (flood refused in the kernel)"
+[ "$kd" -le $(( fss + fna )) ] || fail "relay B: kernel_drops +$kd > flood sent"
 [ "$rx" -le $(( N + 4 * SECS )) ] || fail "relay B: mesh_rx +$rx: more than A sent"
 pid_gone "$(relay_pid rb)" && fail "relay B died"
 ok "flood checks passed"

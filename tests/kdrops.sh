@@ -2,12 +2,14 @@
 # Copyright (c) 2026 The snowrelay authors
 # SPDX-License-Identifier: ISC
 #
-# No silent loss when the worker falls behind: with relay A's worker
+# No silent loss when a worker falls behind. 1: with relay A's worker
 # stopped (SIGSTOP), 20000 broadcasts overflow its capture socket's 4 MiB
 # buffer; after SIGCONT every frame is either relayed or counted by the
 # kernel (iface kernel_drops, PACKET_STATISTICS): captured + kernel_drops
 # equals what was sent. Relay B emits exactly the captured frames; the
 # host on B receives them, or its own socket counts them (RcvbufErrors).
+# 2: with relay B's worker stopped, A forwards all 20000 and B's mesh
+# socket overflows: mesh_rx + the mesh kernel_drops (SO_MEMINFO) = sent.
 
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 SR_TAG=kd
@@ -22,9 +24,25 @@ udp_rcvbuf_errors()
 		else print $c["RcvbufErrors"] }' /proc/net/snmp
 }
 
+# settle NAME EXPR: dump relay NAME's counters until the shell arithmetic
+# EXPR (over the variables the caller's `read_counts` sets) is true, or 10 s.
+settle()
+{
+	local i
+
+	for ((i = 0; i < 20; i++)); do
+		relay_dump "$1" || return 1
+		read_counts
+		(( $2 )) && return 0
+		sleep 0.5
+	done
+	return 0
+}
+
 N=20000
 topo_ab
-relay_start rb --other-relays "$(ip_of ra)" || fail "relay B did not start"
+relay_start rb --rate-peer 0 --rate-global 0 --other-relays "$(ip_of ra)" ||
+    fail "relay B did not start"
 # No per-source limit: the burst comes from one address.
 relay_start ra --rate-source 0 --rate-global 0 --other-relays "$(ip_of rb)" ||
     fail "relay A did not start"
@@ -39,9 +57,13 @@ send ca -q -p 40701 -s 100 255.255.255.255 5076 $N || {
 	kill -CONT "$w"; fail "bcsend"; }
 sleep 0.5
 kill -CONT "$w"
-relay_dump ra || fail "no counters from relay A"
-cap=$(rcounter ra 'iface eth0:' captured)
-kd=$(rcounter ra 'iface eth0:' kernel_drops)
+# The worker drains the backlog now: wait until it is through.
+read_counts()
+{
+	cap=$(rcounter ra 'iface eth0:' captured)
+	kd=$(rcounter ra 'iface eth0:' kernel_drops)
+}
+settle ra 'cap + kd >= N' || fail "no counters from relay A"
 say "relay A: captured=$cap kernel_drops=$kd of $N sent while its worker was stopped"
 assert_ge "$kd" 1 "relay A: kernel_drops (the buffer overflowed)"
 assert_eq $((cap + kd)) $N "relay A: captured + kernel_drops = sent"
@@ -57,3 +79,29 @@ say "host on B: received $got, its socket buffer dropped $rbe"
 assert_eq $((got + rbe)) "$cap" "B: received + the host's RcvbufErrors"
 assert_eq "$(summary all duplicates)" 0 "B: duplicates"
 ok "worker stopped during a burst: every frame relayed or counted as a kernel drop"
+
+# 2. B's worker stopped: the overflow is at B's mesh socket.
+relay_dump rb || fail "no counters from relay B"
+rx0=$(rcounter rb 'counters:' mesh_rx)
+kd0=$(rcounter rb 'drops mesh:' kernel_drops)
+fw0=$(rcounter ra 'counters:' forwarded)
+wb=$(relay_worker rb)
+[ -n "$wb" ] || fail "relay B: no worker process"
+kill -STOP "$wb" || fail "cannot stop relay B's worker"
+send ca -q -p 40702 -r 20000 -s 100 255.255.255.255 5076 $N || {
+	kill -CONT "$wb"; fail "bcsend (2)"; }
+sleep 0.5
+kill -CONT "$wb"
+relay_dump ra || fail "no counters from relay A"
+fw=$(( $(rcounter ra 'counters:' forwarded) - fw0 ))
+read_counts()
+{
+	rx=$(( $(rcounter rb 'counters:' mesh_rx) - rx0 ))
+	kd=$(( $(rcounter rb 'drops mesh:' kernel_drops) - kd0 ))
+}
+settle rb 'rx + kd >= fw' || fail "no counters from relay B"
+say "relay A forwarded $fw; relay B: mesh_rx $rx, mesh kernel_drops $kd"
+assert_eq "$fw" $N "relay A: forwarded (its worker ran, paced at 20000/s)"
+assert_ge "$kd" 1 "relay B: mesh kernel_drops (the buffer overflowed)"
+assert_eq $((rx + kd)) $N "relay B: mesh_rx + mesh kernel_drops = forwarded"
+ok "B's worker stopped during a burst: every datagram received or counted"
