@@ -28,6 +28,7 @@
 #include "channel.h"
 #include "config.h"
 #include "helper.h"
+#include "helper_int.h"
 #include "keyfile.h"
 #include "log.h"
 #include "privdrop.h"
@@ -40,22 +41,6 @@
 #define HELPER_BATCH		64	/* messages per wake-up */
 #define HELPER_DRAIN		1024	/* more than a full channel holds */
 
-struct helper {
-	const struct config	*conf;
-	pid_t			 worker;	/* -1 once reaped */
-	int			 chan;
-	int			 pktfd[MAX_IFACES];
-	struct msg_conf_slot	 slots[MAX_IFACES];
-	int			 meshfd;	/* kept: rawsock_mesh_update() */
-	uint32_t		 peeraddrs[MAX_PEERS];	/* distinct, network order */
-	size_t			 npeeraddrs;
-	struct keyfile		 keys;		/* until sent; cleared then */
-	int			 usekeys;	/* key file configured, auth on */
-	int			 hello;		/* worker's MSG_HELLO seen */
-	int			 configured;	/* MSG_CONF_END sent */
-	int			 ready;		/* worker's MSG_READY seen */
-	int			 killed;	/* we sent it SIGKILL */
-};
 
 /* Set by the handler, acted on by the ppoll loop. */
 static volatile sig_atomic_t	 helper_sig[NSIG];
@@ -65,8 +50,6 @@ static const int		 helper_sigs[] = { SIGTERM, SIGINT, SIGUSR1,
 /* A compromised worker must not be able to flood syslog. */
 static struct log_ratelimit	 worker_rl = LOG_RATELIMIT_INIT(1, 200);
 
-static void	helper_die(struct helper *, const char *, ...)
-		    __attribute__((noreturn, format(printf, 2, 3)));
 
 static void
 helper_signal_cb(int sig)
@@ -130,7 +113,7 @@ helper_signals(sigset_t *oldmask)
 }
 
 /* Log why, SIGKILL and reap the worker, exit 1. */
-static void
+void
 helper_die(struct helper *h, const char *fmt, ...)
 {
 	va_list	 ap;
@@ -149,7 +132,7 @@ helper_die(struct helper *h, const char *fmt, ...)
 }
 
 /* Send one message; a full channel gets about a second to drain. */
-static int
+int
 helper_send(struct helper *h, uint32_t type, const void *data, size_t len,
     int fd)
 {
@@ -167,155 +150,6 @@ helper_send(struct helper *h, uint32_t type, const void *data, size_t len,
 	}
 	log_warn("channel: sending %s", proto_type_name(type));
 	return -1;
-}
-
-/* "2,1": the key ids, primary first, for the log. */
-static void
-helper_key_ids(const struct keyfile *kf, char *buf, size_t len)
-{
-	size_t	 i, o = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < kf->nkeys && o < len; i++)
-		o += snprintf(buf + o, len - o, "%s%u", i ? "," : "",
-		    kf->keys[i].id);
-}
-
-/* Send kf as MSG_CONF_KEYS, then wipe every copy of the secrets. */
-static int
-helper_send_keys(struct helper *h, struct keyfile *kf)
-{
-	struct msg_conf_keys	 k;
-	size_t			 i;
-	int			 r;
-
-	memset(&k, 0, sizeof(k));
-	k.nkeys = (uint32_t)kf->nkeys;
-	for (i = 0; i < kf->nkeys && i < sizeof(k.keys) / sizeof(k.keys[0]);
-	    i++) {
-		k.keys[i].id = kf->keys[i].id;
-		k.keys[i].len = kf->keys[i].len;
-		memcpy(k.keys[i].secret, kf->keys[i].secret,
-		    sizeof(k.keys[i].secret));
-	}
-	r = helper_send(h, MSG_CONF_KEYS, &k, sizeof(k), -1);
-	explicit_bzero(&k, sizeof(k));
-	keyfile_clear(kf);
-	return r;
-}
-
-/* MSG_CONF_GLOBAL: counts, ports, mode, timers and rate limits. */
-static int
-helper_send_global(struct helper *h)
-{
-	const struct config	*conf = h->conf;
-	struct msg_conf_global	 g;
-
-	memset(&g, 0, sizeof(g));
-	g.nslots = (uint32_t)conf->nifaces;
-	g.npeers = (uint32_t)conf->npeers;
-	g.nports = (uint32_t)conf->nports;
-	g.nkeys = h->usekeys ? (uint32_t)h->keys.nkeys : 0;
-	memcpy(g.ports, conf->ports, conf->nports * sizeof(g.ports[0]));
-	g.mesh_port = conf->mesh_port;
-	g.log_level = conf->log_level;
-	g.auth_mode = conf->mesh_auth;
-	g.hello_interval = conf->hello_interval;
-	g.freshness = conf->mesh_freshness;
-	g.dedup_window_ms = conf->dedup_window;
-	g.rate_source = conf->rate_source.pps;
-	g.burst_source = conf->rate_source.burst;
-	g.rate_peer = conf->rate_peer.pps;
-	g.burst_peer = conf->rate_peer.burst;
-	g.rate_global = conf->rate_global.pps;
-	g.burst_global = conf->rate_global.burst;
-	g.coalesce_pps = conf->coalesce.pps;
-	g.coalesce_us = conf->coalesce.interval_us;
-	return helper_send(h, MSG_CONF_GLOBAL, &g, sizeof(g), -1);
-}
-
-/*
- * The configuration push, answering the worker's MSG_HELLO: GLOBAL,
- * SLOT x n, PEER x n, KEYS (if any), MESH_FD, END.
- */
-static void
-helper_push_config(struct helper *h)
-{
-	const struct config	*conf = h->conf;
-	struct msg_conf_peer	 p;
-	struct msg_mesh_fd	 m;
-	size_t			 i;
-
-	if (helper_send_global(h) == -1)
-		goto fail;
-	for (i = 0; i < conf->nifaces; i++) {
-		if (helper_send(h, MSG_CONF_SLOT, &h->slots[i],
-		    sizeof(h->slots[i]), h->pktfd[i]) == -1)
-			goto fail;
-		/* The worker holds its own reference now. */
-		close(h->pktfd[i]);
-		h->pktfd[i] = -1;
-	}
-	for (i = 0; i < conf->npeers; i++) {
-		memset(&p, 0, sizeof(p));
-		p.addr = conf->peers[i].addr;
-		p.port = conf->peers[i].port;
-		p.format = conf->peers[i].format;
-		if (helper_send(h, MSG_CONF_PEER, &p, sizeof(p), -1) == -1)
-			goto fail;
-	}
-	if (h->usekeys && helper_send_keys(h, &h->keys) == -1)
-		goto fail;
-	/* SCM_RIGHTS gives the worker its own reference; ours stays. */
-	memset(&m, 0, sizeof(m));
-	m.port = conf->mesh_port;
-	if (helper_send(h, MSG_MESH_FD, &m, sizeof(m), h->meshfd) == -1)
-		goto fail;
-	if (helper_send(h, MSG_CONF_END, NULL, 0, -1) == -1)
-		goto fail;
-	h->configured = 1;
-	return;
-fail:
-	helper_die(h, "cannot configure the worker");
-}
-
-/*
- * SIGHUP: re-read the key file and hand the worker the new keyring. The
- * helper runs as the service user by now, so this works only if the file
- * is readable by that user; otherwise the worker keeps the keys it has.
- */
-static void
-helper_reload(struct helper *h)
-{
-	const struct config	*conf = h->conf;
-	struct keyfile		 kf;
-	char			 err[512], ids[16];
-	int			 saved;
-
-	if (!h->usekeys) {
-		log_warnx("SIGHUP: no mesh keys in use, nothing to reload;"
-		    " restart snowrelayd to apply a new configuration");
-		return;
-	}
-	memset(&kf, 0, sizeof(kf));
-	if (keyfile_read(conf->mesh_key_file, &kf, err, sizeof(err)) == -1) {
-		saved = errno;
-		keyfile_clear(&kf);
-		if (saved == EACCES)
-			log_errx("SIGHUP: cannot reload the mesh keys: %s: the"
-			    " key file must be readable by user %s (e.g. owned"
-			    " by it, mode 0400, in a directory it may enter) to"
-			    " reload keys without a restart; keeping the"
-			    " current keys", err, conf->user);
-		else
-			log_errx("SIGHUP: cannot reload the mesh keys: %s;"
-			    " keeping the current keys", err);
-		return;
-	}
-	helper_key_ids(&kf, ids, sizeof(ids));
-	if (helper_send_keys(h, &kf) == -1)
-		return;
-	log_info("mesh keys reloaded (ids %s)", ids);
 }
 
 /* Log a worker line: untrusted, so level clamped and bytes escaped. */
