@@ -54,9 +54,9 @@ auth_keyring_add(struct auth_keyring *kr, uint8_t id, const uint8_t *secret,
 	return 0;
 }
 
-/* The key with this id, or NULL. */
+/* The key with this id, or NULL (non-const result, as strchr). */
 struct auth_key *
-auth_key_find(struct auth_keyring *kr, uint8_t id)
+auth_key_find(const struct auth_keyring *kr, uint8_t id)
 {
 	size_t	 i;
 
@@ -64,7 +64,7 @@ auth_key_find(struct auth_keyring *kr, uint8_t id)
 		return NULL;
 	for (i = 0; i < kr->nkeys && i < AUTH_MAX_KEYS; i++)
 		if (kr->keys[i].id == id)
-			return &kr->keys[i];
+			return (struct auth_key *)&kr->keys[i];
 	return NULL;
 }
 

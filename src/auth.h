@@ -36,7 +36,7 @@ void		 auth_keyring_clear(struct auth_keyring *kr);
 int		 auth_keyring_add(struct auth_keyring *kr, uint8_t id, const uint8_t *secret,
 		    size_t len);
 /* The key with this id, or NULL. */
-struct auth_key	*auth_key_find(struct auth_keyring *kr, uint8_t id);
+struct auth_key	*auth_key_find(const struct auth_keyring *kr, uint8_t id);
 /* The truncated tag over a (header) and b (payload; may be NULL/0). */
 void		 auth_tag(struct auth_key *k, const uint8_t *a, size_t alen, const uint8_t *b,
 		    size_t blen, uint8_t tag[AUTH_TAG_LEN]);

@@ -5,9 +5,10 @@
  * Load mode. In this VM-like world every wake-up costs 20-30 us of CPU
  * (perf.md section 0), so the CPU per packet is set by packets per wake-up.
  * Above --coalesce pps the worker takes its read events off the sockets
- * and drains every socket on a periodic timer instead: at 100 kpps and
- * 250 us that is about 25 frames per wake-up instead of a few, for at most
- * one period of added latency per relay. The socket buffers (4 MiB, set by
+ * and drains every socket on a periodic timer instead (every 128 packets'
+ * worth of time, at most every 1 ms by default): at 100 kpps that is about
+ * 100 frames per wake-up instead of a few, for at most one period of added
+ * latency per relay. The socket buffers (4 MiB, set by
  * the helper) hold what arrives in between. Below half the rate, it goes
  * back to waking up per packet (lowest latency).
  */
@@ -30,7 +31,8 @@
 static void	 drain_tick_cb(int, short, void *);
 static void	 drain_switch(struct relay *, enum coalesce_change);
 static int	 drain_arm(struct relay *, uint32_t);
-static uint64_t	 drain_now_ns(void);
+static int	 drain_event(struct event *, int);
+static int	 drain_log_ok(struct relay *);
 
 void
 drain_init(struct relay *r)
@@ -59,14 +61,19 @@ drain_start(struct relay *r, struct event_base *base)
 	return 0;
 }
 
-static uint64_t
-drain_now_ns(void)
+/* Whether a load-mode line may be logged now (at most 4 in 10 s). */
+static int
+drain_log_ok(struct relay *r)
 {
-	struct timespec	 ts;
+	return log_ratelimit_ok(&r->drain_rl,
+	    (time_t)(relay_now_ns() / 1000000000ULL));
+}
 
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+/* Put ev in the event loop (on) or take it out. */
+static int
+drain_event(struct event *ev, int on)
+{
+	return on ? event_add(ev, NULL) : event_del(ev);
 }
 
 void
@@ -77,7 +84,7 @@ drain_after_wakeup(struct relay *r, int n)
 	if (r->load.above_pps == 0)
 		return;
 	coalesce_count(&r->load, (uint64_t)n);
-	if ((ch = coalesce_update(&r->load, drain_now_ns())) != COALESCE_SAME)
+	if ((ch = coalesce_update(&r->load, relay_now_ns())) != COALESCE_SAME)
 		drain_switch(r, ch);
 }
 
@@ -110,16 +117,15 @@ drain_switch(struct relay *r, enum coalesce_change ch)
 			fatal("load mode: cannot set the timer");
 		return;
 	}
+	/* The sockets leave the event loop when the timer joins it. */
 	for (i = 0; i < r->nslots; i++)
-		if ((on ? event_del(r->slots[i].ev) :
-		    event_add(r->slots[i].ev, NULL)) == -1)
+		if (drain_event(r->slots[i].ev, !on) == -1)
 			fatalx("load mode: cannot switch the capture events");
-	if ((on ? event_del(r->mesh_ev) : event_add(r->mesh_ev, NULL)) == -1 ||
+	if (drain_event(r->mesh_ev, !on) == -1 ||
 	    drain_arm(r, on ? r->load.period_us : 0) == -1 ||
-	    (on ? event_add(r->drain_ev, NULL) : event_del(r->drain_ev)) == -1)
+	    drain_event(r->drain_ev, on) == -1)
 		fatal("load mode: cannot switch the timer");
-	if (log_ratelimit_ok(&r->drain_rl, (time_t)(drain_now_ns() /
-	    1000000000ULL)))
+	if (drain_log_ok(r))
 		log_info("load mode %s: %llu packets/s %s %u; %s", on ? "on" :
 		    "off", (unsigned long long)r->load.last_pps,
 		    on ? ">=" : "<", on ? r->load.above_pps :
@@ -135,28 +141,19 @@ drain_tick_cb(int fd, short events, void *arg)
 	enum coalesce_change	 ch;
 	uint64_t		 ticks;
 	size_t			 i;
-	int			 b, n, total = 0;
+	int			 total = 0;
 
 	/* Clear the expirations (level-triggered); EAGAIN is harmless. */
 	if (read(fd, &ticks, sizeof(ticks)) == -1 && errno != EAGAIN &&
-	    log_ratelimit_ok(&r->drain_rl, (time_t)(drain_now_ns() /
-	    1000000000ULL)))
+	    drain_log_ok(r))
 		log_warn("load mode: timer");
 	/* Local frames first, so they are in the dedup cache before mesh copies. */
 	for (i = 0; i < r->nslots; i++)
-		for (b = 0; b < DRAIN_MAX_BATCHES; b++) {
-			total += n = relay_capture_batch(r, &r->slots[i]);
-			if (n < RELAY_BATCH)
-				break;
-		}
-	for (b = 0; b < DRAIN_MAX_BATCHES; b++) {
-		total += n = meshio_receive(r);
-		if (n < RELAY_BATCH)
-			break;
-	}
+		total += relay_capture_drain(r, &r->slots[i], DRAIN_MAX_BATCHES);
+	total += meshio_drain(r, DRAIN_MAX_BATCHES);
 	r->load.ticks++;
 	coalesce_count(&r->load, (uint64_t)total);
-	if ((ch = coalesce_update(&r->load, drain_now_ns())) != COALESCE_SAME)
+	if ((ch = coalesce_update(&r->load, relay_now_ns())) != COALESCE_SAME)
 		drain_switch(r, ch);
 }
 

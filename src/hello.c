@@ -12,6 +12,7 @@
 
 #include "hello.h"
 #include "meshio.h"
+#include "meshkeys.h"
 
 static void	 hello_timer_cb(int, short, void *);
 static void	 hello_tick_cb(int, short, void *);
@@ -99,7 +100,7 @@ hello_tick_cb(int fd, short events, void *arg)
 		log_warnx("peer %s down: no HELLO for %llu s", addr,
 		    (unsigned long long)((now.ms - p->last_hello_ms) / 1000));
 	}
-	if (meshio_expire_keys(r, now.ms))
+	if (meshkeys_expire(r, now.ms))
 		log_info("mesh: keys removed at the last reload are no "
 		    "longer accepted");
 }

@@ -298,14 +298,21 @@ static void
 meshio_cb(int fd, short events, void *arg)
 {
 	struct relay	*r = arg;
-	int		 i, n, total = 0;
 
-	for (i = 0; i < RELAY_DRAIN; i++) {
+	drain_after_wakeup(r, meshio_drain(r, RELAY_DRAIN));
+}
+
+int
+meshio_drain(struct relay *r, int max)
+{
+	int	 b, n, total = 0;
+
+	for (b = 0; b < max; b++) {
 		total += n = meshio_receive(r);
 		if (n < RELAY_BATCH)
 			break;
 	}
-	drain_after_wakeup(r, total);
+	return total;
 }
 
 /* Receive a batch of mesh datagrams, emit the good frames on every slot. */
@@ -564,55 +571,5 @@ meshio_frame(struct relay *r, struct peer *p, uint8_t *frame, size_t len,
 	em->frame = frame;
 	r->c.mesh_rx++;
 	p->rx++;
-	return 1;
-}
-
-/* 1 if kr holds a key with this id. */
-static int
-meshio_has_key(const struct auth_keyring *kr, uint8_t id)
-{
-	size_t	 i;
-
-	for (i = 0; i < kr->nkeys; i++)
-		if (kr->keys[i].id == id)
-			return 1;
-	return 0;
-}
-
-void
-meshio_set_keys(struct relay *r, const struct auth_keyring *kr,
-    uint64_t now_ms)
-{
-	struct relay_auth	*a = &r->auth;
-	struct auth_keyring	 old;
-	size_t			 i;
-
-	/* The keys leaving now first, then those still in their grace time. */
-	auth_keyring_init(&old);
-	for (i = 0; i < a->keys.nkeys; i++)
-		if (!meshio_has_key(kr, a->keys.keys[i].id))
-			old.keys[old.nkeys++] = a->keys.keys[i];
-	for (i = 0; i < a->old.nkeys && old.nkeys < AUTH_MAX_KEYS; i++)
-		if (!meshio_has_key(kr, a->old.keys[i].id) &&
-		    !meshio_has_key(&old, a->old.keys[i].id))
-			old.keys[old.nkeys++] = a->old.keys[i];
-	explicit_bzero(&a->old, sizeof(a->old));
-	explicit_bzero(&a->keys, sizeof(a->keys));
-	a->old = old;
-	a->keys = *kr;
-	explicit_bzero(&old, sizeof(old));
-	a->old_until_ms = now_ms +
-	    (uint64_t)PEER_HELLO_MISSES * a->hello_interval * 1000;
-}
-
-int
-meshio_expire_keys(struct relay *r, uint64_t now_ms)
-{
-	struct relay_auth	*a = &r->auth;
-
-	if (a->old.nkeys == 0 || now_ms < a->old_until_ms)
-		return 0;
-	explicit_bzero(&a->old, sizeof(a->old));
-	auth_keyring_init(&a->old);
 	return 1;
 }

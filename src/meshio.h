@@ -23,6 +23,8 @@ void	 meshio_init(struct relay *r);
 int	 meshio_start(struct relay *r, struct event_base *base);
 /* Receive and act on one batch of mesh datagrams now; the number read. */
 int	 meshio_receive(struct relay *r);
+/* meshio_receive until a batch is not full or max batches; the number read. */
+int	 meshio_drain(struct relay *r, int max);
 /*
  * Send nfwd captured frames to every peer in its format: one sendmmsg,
  * one datagram (with its own sequence number and tag) per frame and peer.
@@ -32,12 +34,5 @@ void	 meshio_forward(struct relay *r, const struct relay_fwd *fwd, size_t nfwd,
 /* Send the HELLO payload to every peer that gets HELLOs. */
 void	 meshio_send_hello(struct relay *r, const uint8_t *payload, size_t len,
 	    const struct relay_now *now);
-/*
- * Install a new keyring (a copy of kr). Keys that left the ring are kept,
- * accepted but never used to send, for PEER_HELLO_MISSES HELLO intervals.
- */
-void	 meshio_set_keys(struct relay *r, const struct auth_keyring *kr, uint64_t now_ms);
-/* Forget the accept-only keys once their time is up; 1 if it did. */
-int	 meshio_expire_keys(struct relay *r, uint64_t now_ms);
 
 #endif /* MESHIO_H */

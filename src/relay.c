@@ -47,6 +47,7 @@ struct relay_bufs {
 };
 
 static void	 relay_capture_cb(int, short, void *);
+static int	 relay_capture_batch(struct relay *, struct relay_slot *);
 static unsigned int relay_auxflags(struct msghdr *);
 static int	 relay_capture_one(struct relay *, struct relay_slot *, int,
 		    const struct relay_now *, struct relay_fwd *);
@@ -58,15 +59,23 @@ static void	 relay_emit(struct relay *, struct relay_slot *,
 static void	 relay_emit_send(struct relay *, struct relay_slot *, size_t,
 		    time_t);
 
+uint64_t
+relay_now_ns(void)
+{
+	struct timespec	 ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
 void
 relay_clock(struct relay_now *now)
 {
 	struct timespec	 ts;
 
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
-		memset(&ts, 0, sizeof(ts));
-	now->sec = ts.tv_sec;
-	now->ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	now->ns = relay_now_ns();
+	now->sec = (time_t)(now->ns / 1000000000ULL);
 	now->ms = now->ns / 1000000;
 	if (clock_gettime(CLOCK_REALTIME, &ts) == -1)
 		memset(&ts, 0, sizeof(ts));
@@ -256,27 +265,35 @@ static void
 relay_capture_cb(int fd, short events, void *arg)
 {
 	struct relay_slot	*s = arg;
-	int			 i, n, total = 0;
+	int			 total;
 
-	for (i = 0; i < RELAY_DRAIN; i++) {
-		total += n = relay_capture_batch(s->relay, s);
-		if (n < RELAY_BATCH) {
-			drain_after_wakeup(s->relay, total);
-			return;
-		}
-	}
+	total = relay_capture_drain(s->relay, s, RELAY_DRAIN);
 	/*
-	 * More is waiting. libevent runs no lower priority while a higher
-	 * one has active events, so a sustained local flood would starve
-	 * the mesh event: serve one mesh batch here, after the local frames
-	 * are in the dedup cache.
+	 * Every batch was full: more is waiting. libevent runs no lower
+	 * priority while a higher one has active events, so a sustained
+	 * local flood would starve the mesh event: serve one mesh batch
+	 * here, after the local frames are in the dedup cache.
 	 */
-	total += meshio_receive(s->relay);
+	if (total == RELAY_DRAIN * RELAY_BATCH)
+		total += meshio_receive(s->relay);
 	drain_after_wakeup(s->relay, total);
 }
 
-/* Read one batch from a slot, check it, send the good frames to the mesh. */
 int
+relay_capture_drain(struct relay *r, struct relay_slot *s, int max)
+{
+	int	 b, n, total = 0;
+
+	for (b = 0; b < max; b++) {
+		total += n = relay_capture_batch(r, s);
+		if (n < RELAY_BATCH)
+			break;
+	}
+	return total;
+}
+
+/* Read one batch from a slot, check it, send the good frames to the mesh. */
+static int
 relay_capture_batch(struct relay *r, struct relay_slot *s)
 {
 	struct relay_bufs	*b = r->b;

@@ -177,10 +177,13 @@ int		 relay_debug_ok(struct relay *r, time_t now);
 /* "a.b.c.d:port" of a network-order address. */
 void		 relay_addr(char *buf, size_t len, uint32_t addr, uint16_t port);
 /*
- * Read one batch from a slot, check it, send the good frames to the mesh;
- * returns the number of frames read (RELAY_BATCH: there may be more).
+ * Capture from a slot batch after batch until one is not full or max
+ * batches were read: check the frames, send the good ones to the mesh.
+ * Returns the frames read (max * RELAY_BATCH: there may be more).
  */
-int		 relay_capture_batch(struct relay *r, struct relay_slot *s);
+int		 relay_capture_drain(struct relay *r, struct relay_slot *s, int max);
+/* The CLOCK_MONOTONIC time in ns (0 if the clock fails). */
+uint64_t	 relay_now_ns(void);
 /* Rewrite and send n frames from the mesh on every slot (split horizon). */
 void		 relay_emit_frames(struct relay *r, const struct relay_emit *em, size_t n,
 		    const struct relay_now *now);

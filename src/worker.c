@@ -25,6 +25,7 @@
 #include "hello.h"
 #include "log.h"
 #include "meshio.h"
+#include "meshkeys.h"
 #include "privdrop.h"
 #include "proto.h"
 #include "relay.h"
@@ -553,7 +554,7 @@ worker_reload_keys(struct channel_msg *msg)
 		fatalx("channel: MSG_CONF_KEYS: %zu keys, %u announced",
 		    kr.nkeys, w.nkeys);
 	relay_clock(&now);
-	meshio_set_keys(w.relay, &kr, now.ms);
+	meshkeys_set(w.relay, &kr, now.ms);
 	explicit_bzero(&kr, sizeof(kr));
 	if (w.phase != PHASE_RUN)
 		return;
