@@ -99,6 +99,27 @@ sbx_run(void (*body)(const struct sbx_env *), int *witnessed)
 	return status;
 }
 
+/* The filter sandbox_build(timer_fd) makes, as libseccomp's PFC text. */
+static char *
+filter_text(int timer_fd)
+{
+	scmp_filter_ctx	 ctx;
+	struct stat	 st;
+	char		*pfc;
+	int		 fd;
+
+	ck_assert_ptr_nonnull(ctx = sandbox_build(timer_fd));
+	ck_assert_int_ne(fd = memfd_create("pfc", MFD_CLOEXEC), -1);
+	ck_assert_int_eq(seccomp_export_pfc(ctx, fd), 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	ck_assert_int_gt(st.st_size, 0);
+	ck_assert_ptr_nonnull(pfc = calloc(1, (size_t)st.st_size + 1));
+	ck_assert_int_eq(pread(fd, pfc, (size_t)st.st_size, 0), st.st_size);
+	close(fd);
+	seccomp_release(ctx);
+	return pfc;
+}
+
 START_TEST(test_build_export)
 {
 	static const char	*present[] = { "epoll_wait", "epoll_ctl",
@@ -113,20 +134,10 @@ START_TEST(test_build_export)
 				    "prctl", "chroot", "setuid", "setresuid",
 				    "capset", "bpf", "io_uring_setup", "read",
 				    "write", "kill", "dup" };
-	scmp_filter_ctx		 ctx;
-	struct stat		 st;
 	char			*pfc, name[64];
 	size_t			 i;
-	int			 fd;
 
-	ck_assert_ptr_nonnull(ctx = sandbox_build(-1));
-	ck_assert_int_ne(fd = memfd_create("pfc", MFD_CLOEXEC), -1);
-	ck_assert_int_eq(seccomp_export_pfc(ctx, fd), 0);
-	ck_assert_int_eq(fstat(fd, &st), 0);
-	ck_assert_int_gt(st.st_size, 0);
-	ck_assert_ptr_nonnull(pfc = calloc(1, (size_t)st.st_size + 1));
-	ck_assert_int_eq(pread(fd, pfc, (size_t)st.st_size, 0), st.st_size);
-
+	pfc = filter_text(-1);
 	ck_assert_ptr_nonnull(strstr(pfc, "KILL_PROCESS"));
 	for (i = 0; i < NELEM(present); i++) {
 		snprintf(name, sizeof(name), "\"%s\"", present[i]);
@@ -139,32 +150,20 @@ START_TEST(test_build_export)
 		    absent[i]);
 	}
 	free(pfc);
-	close(fd);
-	seccomp_release(ctx);
 }
 END_TEST
 
 /* With a timer fd, read(2) is in the filter, compared with that fd only. */
 START_TEST(test_build_read_timer)
 {
-	scmp_filter_ctx		 ctx;
-	struct stat		 st;
-	char			*pfc, *at;
-	int			 fd;
+	char	*pfc, *at;
 
-	ck_assert_ptr_nonnull(ctx = sandbox_build(77));
-	ck_assert_int_ne(fd = memfd_create("pfc", MFD_CLOEXEC), -1);
-	ck_assert_int_eq(seccomp_export_pfc(ctx, fd), 0);
-	ck_assert_int_eq(fstat(fd, &st), 0);
-	ck_assert_ptr_nonnull(pfc = calloc(1, (size_t)st.st_size + 1));
-	ck_assert_int_eq(pread(fd, pfc, (size_t)st.st_size, 0), st.st_size);
+	pfc = filter_text(77);
 	ck_assert_ptr_nonnull(at = strstr(pfc, "\"read\""));
 	/* The rule right after the name checks arg 0 against 77. */
-	ck_assert_ptr_nonnull(strstr(at, "$a0") );
+	ck_assert_ptr_nonnull(strstr(at, "$a0"));
 	ck_assert_ptr_nonnull(strstr(at, "== 77"));
 	free(pfc);
-	close(fd);
-	seccomp_release(ctx);
 }
 END_TEST
 
