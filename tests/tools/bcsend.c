@@ -101,37 +101,6 @@ collect_replies(int s, uint64_t deadline, unsigned long max, int quiet)
 	return n;
 }
 
-/* Open the sending socket: broadcast allowed, optional fixed source. */
-static int
-open_socket(const char *bindaddr, unsigned long sport)
-{
-	struct sockaddr_in	 sin;
-	int			 s, one = 1;
-
-	if ((s = socket(AF_INET, SOCK_DGRAM, 0)) == -1) {
-		perror("bcsend: socket");
-		exit(1);
-	}
-	if (setsockopt(s, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) == -1 ||
-	    setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1) {
-		perror("bcsend: setsockopt");
-		exit(1);
-	}
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)sport);
-	if (bindaddr != NULL && inet_pton(AF_INET, bindaddr, &sin.sin_addr) != 1) {
-		fprintf(stderr, "bcsend: -b: %s: not an IPv4 address\n", bindaddr);
-		exit(2);
-	}
-	if ((bindaddr != NULL || sport != 0) &&
-	    bind(s, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
-		perror("bcsend: bind");
-		exit(1);
-	}
-	return s;
-}
-
 struct args {
 	const char		*bindaddr;	/* -b, or NULL */
 	const char		*dstname;
@@ -213,7 +182,8 @@ main(int argc, char *argv[])
 	signal(SIGTERM, tool_stop_cb);
 	signal(SIGINT, tool_stop_cb);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	s = open_socket(a.bindaddr, a.sport);
+	s = tool_udp_socket(a.bindaddr, "-b", (uint16_t)a.sport,
+	    TOOL_UDP_BROADCAST);
 
 	start = tool_now_ns();
 	deadline = start + a.maxsecs * 1000000000ULL;

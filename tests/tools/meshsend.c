@@ -399,29 +399,6 @@ parse_proto(const char *s, struct opts *o)
 	}
 }
 
-/* Open the outer socket, bound to bindaddr if given. */
-static int
-open_socket(const char *bindaddr)
-{
-	struct sockaddr_in	 sin;
-	int			 s;
-
-	if ((s = socket(AF_INET, SOCK_DGRAM, 0)) == -1) {
-		perror("meshsend: socket");
-		exit(1);
-	}
-	if (bindaddr != NULL) {
-		memset(&sin, 0, sizeof(sin));
-		sin.sin_family = AF_INET;
-		addr(bindaddr, &sin.sin_addr, "-b");
-		if (bind(s, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
-			perror("meshsend: bind");
-			exit(1);
-		}
-	}
-	return s;
-}
-
 /* Defaults: one valid limited broadcast search from 198.18.1.10. */
 static void
 opts_init(struct opts *o)
@@ -757,7 +734,7 @@ main(int argc, char *argv[])
 	signal(SIGTERM, tool_stop_cb);
 	signal(SIGINT, tool_stop_cb);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	s = open_socket(o.bindaddr);
+	s = tool_udp_socket(o.bindaddr, "-b", 0, 0);
 	gap = gap_ns(&o);
 	start = tool_now_ns();
 	deadline = start + o.maxsecs * 1000000000ULL;

@@ -267,33 +267,6 @@ parse_args(int argc, char *argv[], struct args *a)
 	a->to.sin_port = htons((uint16_t)tool_number(argv[2], 1, 65535, "port"));
 }
 
-/* Open the sending socket, bound to a->bindaddr if given. */
-static int
-open_socket(const struct args *a)
-{
-	struct sockaddr_in	 sin;
-	int			 s;
-
-	if ((s = socket(AF_INET, SOCK_DGRAM, 0)) == -1) {
-		perror("pcapreplay: socket");
-		exit(1);
-	}
-	if (a->bindaddr == NULL)
-		return s;
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	if (inet_pton(AF_INET, a->bindaddr, &sin.sin_addr) != 1) {
-		fprintf(stderr, "pcapreplay: -b: %s: not an IPv4 address\n",
-		    a->bindaddr);
-		exit(2);
-	}
-	if (bind(s, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
-		perror("pcapreplay: bind");
-		exit(1);
-	}
-	return s;
-}
-
 /* Send one selected payload (paced); counts in st. */
 static void
 replay_one(int s, const struct args *a, const uint8_t *p, size_t len,
@@ -341,7 +314,7 @@ main(int argc, char *argv[])
 	signal(SIGINT, tool_stop_cb);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	pcap_open(&pc, a.path);
-	s = open_socket(&a);
+	s = tool_udp_socket(a.bindaddr, "-b", 0, 0);
 	memset(&st, 0, sizeof(st));
 	start = tool_now_ns();
 	deadline = start + a.maxsecs * 1000000000ULL;

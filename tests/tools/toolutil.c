@@ -4,6 +4,10 @@
  *
  * Small helpers shared by the test traffic tools.
  */
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,4 +128,41 @@ tool_fnv1a(const uint8_t *p, size_t len)
 		h *= 16777619U;
 	}
 	return h;
+}
+
+int
+tool_udp_socket(const char *bindaddr, const char *what, uint16_t port,
+    unsigned int flags)
+{
+	const char		*prog = program_invocation_short_name;
+	struct sockaddr_in	 sin;
+	int			 s, one = 1;
+
+	if ((s = socket(AF_INET, SOCK_DGRAM, 0)) == -1) {
+		fprintf(stderr, "%s: socket: %s\n", prog, strerror(errno));
+		exit(1);
+	}
+	if (((flags & TOOL_UDP_BROADCAST) &&
+	    (setsockopt(s, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) == -1 ||
+	    setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1)) ||
+	    ((flags & TOOL_UDP_PKTINFO) &&
+	    setsockopt(s, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) == -1)) {
+		fprintf(stderr, "%s: setsockopt: %s\n", prog, strerror(errno));
+		exit(1);
+	}
+	if (bindaddr == NULL && port == 0)
+		return s;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(port);
+	if (bindaddr != NULL && inet_pton(AF_INET, bindaddr, &sin.sin_addr) != 1) {
+		fprintf(stderr, "%s: %s: %s: not an IPv4 address\n", prog, what,
+		    bindaddr);
+		exit(2);
+	}
+	if (bind(s, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+		fprintf(stderr, "%s: bind: %s\n", prog, strerror(errno));
+		exit(1);
+	}
+	return s;
 }

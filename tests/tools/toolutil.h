@@ -16,6 +16,18 @@
 extern volatile sig_atomic_t	 tool_stop;
 void		 tool_stop_cb(int sig);
 
+/* Options of tool_udp_socket. */
+#define TOOL_UDP_BROADCAST	0x01	/* SO_BROADCAST and SO_REUSEADDR */
+#define TOOL_UDP_PKTINFO	0x02	/* IP_PKTINFO */
+
+/*
+ * A UDP socket with the options in flags, bound to bindaddr (NULL: any)
+ * and port if either is given; what names bindaddr's option in the
+ * message if it is not an IPv4 address (exit 2). Other errors exit 1.
+ */
+int		 tool_udp_socket(const char *bindaddr, const char *what, uint16_t port,
+		    unsigned int flags);
+
 /* A decimal number in [min, max], or exit 2 with a message naming what. */
 unsigned long	 tool_number(const char *s, unsigned long min, unsigned long max,
 		    const char *what);

@@ -97,37 +97,6 @@ seen_add(uint32_t addr, uint16_t port, uint32_t seq)
 	return -1;
 }
 
-/* Open the receiving socket on addr:port with IP_PKTINFO. */
-static int
-open_socket(const char *bindaddr, uint16_t port)
-{
-	struct sockaddr_in	 sin;
-	int			 s, one = 1;
-
-	if ((s = socket(AF_INET, SOCK_DGRAM, 0)) == -1) {
-		perror("udprecv: socket");
-		exit(1);
-	}
-	if (setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
-	    setsockopt(s, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) == -1 ||
-	    setsockopt(s, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) == -1) {
-		perror("udprecv: setsockopt");
-		exit(1);
-	}
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
-	if (inet_pton(AF_INET, bindaddr, &sin.sin_addr) != 1) {
-		fprintf(stderr, "udprecv: -B: %s: not an IPv4 address\n", bindaddr);
-		exit(2);
-	}
-	if (bind(s, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
-		perror("udprecv: bind");
-		exit(1);
-	}
-	return s;
-}
-
 /* Send a small unicast reply carrying the request's sequence number. */
 static void
 reply(int s, const struct sockaddr_in *to, uint32_t seq)
@@ -261,7 +230,8 @@ main(int argc, char *argv[])
 	signal(SIGTERM, tool_stop_cb);
 	signal(SIGINT, tool_stop_cb);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	s = open_socket(bindaddr, (uint16_t)port);
+	s = tool_udp_socket(bindaddr, "-B", (uint16_t)port,
+	    TOOL_UDP_BROADCAST | TOOL_UDP_PKTINFO);
 	printf("listening on %s:%lu\n", bindaddr, port);
 
 	memset(&st, 0, sizeof(st));

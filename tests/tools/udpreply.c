@@ -33,32 +33,6 @@ usage(void)
 	exit(2);
 }
 
-/* Open a broadcast-capable socket bound to 0.0.0.0:port. */
-static int
-open_socket(uint16_t port)
-{
-	struct sockaddr_in	 sin;
-	int			 s, one = 1;
-
-	if ((s = socket(AF_INET, SOCK_DGRAM, 0)) == -1) {
-		perror("udpreply: socket");
-		exit(1);
-	}
-	if (setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
-	    setsockopt(s, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) == -1) {
-		perror("udpreply: setsockopt");
-		exit(1);
-	}
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
-	if (bind(s, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
-		perror("udpreply: bind");
-		exit(1);
-	}
-	return s;
-}
-
 /* Read one request and answer it; 1 if answered, 0 if not. */
 static int
 answer(int s)
@@ -127,7 +101,7 @@ main(int argc, char *argv[])
 	signal(SIGTERM, tool_stop_cb);
 	signal(SIGINT, tool_stop_cb);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	s = open_socket((uint16_t)port);
+	s = tool_udp_socket(NULL, NULL, (uint16_t)port, TOOL_UDP_BROADCAST);
 	printf("listening on 0.0.0.0:%lu\n", port);
 	pfd.fd = s;
 	pfd.events = POLLIN;
