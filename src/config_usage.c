@@ -50,8 +50,9 @@ static const struct {
 	{ "-V, --version", "print the version and exit", NULL },
 	{ "--chroot dir", "empty directory the worker is chrooted to",
 	    DEFAULT_CHROOT },
-	{ "--coalesce pps[/us]", "above pps, drain the sockets every us"
-	    " instead of per packet; 0 = never", DEFAULT_COALESCE },
+	{ "--coalesce pps[/us]", "above pps, drain the sockets on a timer"
+	    " (at most every us) instead of per packet; 0 = never",
+	    DEFAULT_COALESCE },
 	{ "--dedup-window ms", "a frame seen again within this is a duplicate",
 	    DEFAULT_DEDUP },
 	{ "--hello-interval seconds", "time between HELLOs to native peers",
