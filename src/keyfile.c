@@ -2,7 +2,7 @@
  * Copyright (c) 2026 The snowrelay authors
  * SPDX-License-Identifier: ISC
  *
- * The mesh key file: "ID HEX" lines parsed without echoing secrets, and
+ * The mesh key file: "ID HEX [ALG]" lines parsed without echoing secrets, and
  * read by the helper only if no one but its owner can read or write it.
  */
 #include <sys/stat.h>
@@ -117,8 +117,61 @@ parse_secret(const char *f, size_t flen, struct keyfile_key *k, char *why,
 }
 
 /*
+ * 1 if an unknown algorithm word may be echoed: printable and not all hex
+ * digits, since a second secret on the line would be all hex.
+ */
+static int
+alg_word_echo(const char *f, size_t flen)
+{
+	size_t	 i, hex = 0;
+
+	for (i = 0; i < flen; i++) {
+		if ((unsigned char)f[i] < 0x21 || (unsigned char)f[i] > 0x7e)
+			return 0;
+		if (hexval(f[i]) != -1)
+			hex++;
+	}
+	return hex < flen;
+}
+
+/*
+ * The optional algorithm field after the secret, then the end of the
+ * line. An unknown word is named in the message (it is not secret), unless
+ * it could be key material; the secret before it never is.
+ */
+static int
+parse_alg(struct kf_line *l, struct keyfile_key *k, char *why, size_t whylen)
+{
+	const char	*f;
+	size_t		 flen;
+
+	k->alg = AUTH_HMAC_SHA256;
+	f = field(l, &flen);
+	if (flen == 0)
+		return 0;
+	if (auth_alg_from_name(f, flen, &k->alg) == -1) {
+		if (alg_word_echo(f, flen))
+			snprintf(why, whylen, "key %u: unknown algorithm "
+			    "\"%.*s\" (expected hmac-sha256 or umac-128)",
+			    k->id, flen > 32 ? 32 : (int)flen, f);
+		else
+			snprintf(why, whylen, "key %u: unexpected text after "
+			    "the key (expected \"ID HEX [ALG]\", ALG "
+			    "hmac-sha256 or umac-128)", k->id);
+		return -1;
+	}
+	field(l, &flen);
+	if (flen != 0) {
+		snprintf(why, whylen, "key %u: unexpected text after the "
+		    "algorithm (expected \"ID HEX [ALG]\")", k->id);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * One line: comment and blank lines are skipped (returns 0, nothing
- * added); otherwise "ID HEX" becomes the next key. -1 with why set.
+ * added); otherwise "ID HEX [ALG]" becomes the next key. -1 with why set.
  */
 static int
 parse_line(struct kf_line *l, struct keyfile *kf, const size_t *idline,
@@ -162,14 +215,9 @@ parse_line(struct kf_line *l, struct keyfile *kf, const size_t *idline,
 		    "\"ID HEX\")", id);
 		return -1;
 	}
-	if (parse_secret(f, flen, k, why, whylen) == -1)
+	if (parse_secret(f, flen, k, why, whylen) == -1 ||
+	    parse_alg(l, k, why, whylen) == -1)
 		return -1;
-	field(l, &flen);
-	if (flen != 0) {
-		snprintf(why, whylen, "key %u: unexpected text after the key "
-		    "(expected \"ID HEX\")", id);
-		return -1;
-	}
 	kf->nkeys++;
 	return 1;
 }

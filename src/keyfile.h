@@ -3,15 +3,18 @@
  * SPDX-License-Identifier: ISC
  *
  * The mesh key file: parsing (pure) and reading it safely (helper only).
- * Format: one key per line, "ID HEX", ID 1..255, HEX 32..128 hex digits
- * (16..64 bytes); '#' comments and blank lines ignored; one or two keys.
- * The first key listed is the primary (sending) key.
+ * Format: one key per line, "ID HEX [ALG]", ID 1..255, HEX 32..128 hex
+ * digits (16..64 bytes), ALG "hmac-sha256" (the default) or "umac-128";
+ * '#' comments and blank lines ignored; one or two keys. The first key
+ * listed is the primary (sending) key.
  */
 #ifndef KEYFILE_H
 #define KEYFILE_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "auth.h"
 
 #define KEYFILE_MAX_KEYS	2
 #define KEYFILE_KEY_MAX		64
@@ -20,6 +23,7 @@
 struct keyfile_key {
 	uint8_t		 id;
 	uint8_t		 len;
+	enum auth_alg	 alg;
 	uint8_t		 secret[KEYFILE_KEY_MAX];
 };
 

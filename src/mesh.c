@@ -4,7 +4,7 @@
  *
  * The mesh datagram codecs: SnowSignal's "SS" + Ethernet frame, and the
  * authenticated native format (header, frame or IPv4 packet or HELLO,
- * truncated HMAC). Pure.
+ * HMAC-SHA-256-128 or UMAC-128 tag). Pure.
  */
 #include <string.h>
 
@@ -136,7 +136,8 @@ mesh_native_verify(const uint8_t *dgram, size_t len, struct auth_keyring *kr,
 	if ((k = auth_key_find(kr, dgram[4])) == NULL)
 		return MESH_NO_KEY;
 	body = len - AUTH_TAG_LEN;
-	if (!auth_verify(k, dgram, body, NULL, 0, dgram + body))
+	if (!auth_verify(k, dgram + MESH_NONCE_OFF, dgram, body, NULL, 0,
+	    dgram + body))
 		return MESH_BAD_TAG;
 	*key = k;
 	return MESH_OK;

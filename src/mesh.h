@@ -18,7 +18,19 @@
  *    24  N  payload: DATA: the Ethernet frame, or with MESH_F_L3 the IPv4
  *           packet alone (the receiver rebuilds the Ethernet header);
  *           HELLO: see mesh_hello
- *  24+N 16  HMAC-SHA-256(key[key id], bytes 0 .. 24+N-1), first 16 bytes
+ *  24+N 16  tag over bytes 0 .. 24+N-1 with key[key id], by the key's
+ *           algorithm (the key file says which; both ends share it):
+ *           HMAC-SHA-256, first 16 bytes, or UMAC-128 with bytes 8..23 as
+ *           its nonce (MESH_NONCE_OFF)
+ *
+ * The UMAC nonce must never repeat under one key, and bytes 8..23 (relay
+ * id, timestamp, sequence number) do not: a relay's sequence number counts
+ * up by one per datagram it sends (to any peer, DATA or HELLO) from the
+ * wall clock in nanoseconds at its start, so a restarted relay starts
+ * above anything it sent before, and its relay id is random per start,
+ * which keeps relays sharing a key apart (two relays collide only if they
+ * draw the same 32-bit id and then use the same timestamp and sequence
+ * number). The wire format is the same for both algorithms.
  */
 #ifndef MESH_H
 #define MESH_H
@@ -32,6 +44,9 @@
 #define MESH_SS_HLEN	2
 #define MESH_NATIVE_HLEN	24
 #define MESH_NATIVE_OVERHEAD	(MESH_NATIVE_HLEN + AUTH_TAG_LEN)
+#define MESH_NONCE_OFF		8	/* the AUTH_NONCE_LEN bytes of the nonce */
+_Static_assert(MESH_NONCE_OFF + AUTH_NONCE_LEN == MESH_NATIVE_HLEN,
+    "the nonce is header bytes 8..23");
 #define MESH_NATIVE_VERSION	1
 #define MESH_TYPE_DATA		1
 #define MESH_TYPE_HELLO		2

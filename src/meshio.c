@@ -104,8 +104,9 @@ meshio_start(struct relay *r, struct event_base *base)
  * Fill datagram k of the send batch for peer pi: "SS" + payload, or the
  * native header + payload + tag, where a DATA payload loses its Ethernet
  * header (MESH_F_L3). Every native datagram has its own sequence number,
- * which the tag covers, so the tag cannot be shared between peers even
- * when they use the same key: one HMAC per datagram.
+ * which the tag covers (and which is UMAC's nonce), so the tag cannot be
+ * shared between peers even when they use the same key: one tag per
+ * datagram.
  */
 static void
 meshio_build(struct relay *r, size_t k, size_t pi, uint8_t type,
@@ -155,8 +156,9 @@ meshio_build(struct relay *r, size_t k, size_t pi, uint8_t type,
 	hdr.timestamp = now->wall;
 	hdr.seq = r->auth.seq++;
 	mesh_native_header(b->tx_hdr[k], &hdr);
-	auth_tag(key, b->tx_hdr[k], MESH_NATIVE_HLEN, payload, len,
-	    b->tx_tag[k]);
+	/* UMAC's nonce: relay id, timestamp, sequence number (see mesh.h). */
+	auth_tag(key, b->tx_hdr[k] + MESH_NONCE_OFF, b->tx_hdr[k],
+	    MESH_NATIVE_HLEN, payload, len, b->tx_tag[k]);
 	iov[0].iov_base = b->tx_hdr[k];
 	iov[0].iov_len = MESH_NATIVE_HLEN;
 	iov[2].iov_base = b->tx_tag[k];

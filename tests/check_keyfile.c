@@ -2,9 +2,9 @@
  * Copyright (c) 2026 The snowrelay authors
  * SPDX-License-Identifier: ISC
  *
- * Unit tests of src/keyfile.c: the "ID HEX" format with its errors (line
- * numbers, no secret echoed) and the refusals of keyfile_read (mode, type,
- * symlink, size). Files live in a mkdtemp directory removed at the end.
+ * Unit tests of src/keyfile.c: the "ID HEX [ALG]" format with its errors
+ * (line numbers, no secret echoed) and the refusals of keyfile_read (mode,
+ * type, symlink, size). Files live in a mkdtemp directory removed at the end.
  */
 #include <sys/stat.h>
 
@@ -138,10 +138,52 @@ START_TEST(test_errors)
 	    "(expected \"ID HEX\")");
 	parse_fails("4   # " K32 "\n", "keys:1: key id 4 without a key "
 	    "(expected \"ID HEX\")");
+	/* A second secret where ALG goes: not echoed (it is all hex). */
 	parse_fails("1 " K32 " " K16 "\n", "keys:1: key 1: unexpected text "
-	    "after the key (expected \"ID HEX\")");
-	parse_fails("1 " K32 " extra\n", "keys:1: key 1: unexpected text "
-	    "after the key (expected \"ID HEX\")");
+	    "after the key (expected \"ID HEX [ALG]\", ALG hmac-sha256 or "
+	    "umac-128)");
+	parse_fails("1 " K32 " extra\n", "keys:1: key 1: unknown algorithm "
+	    "\"extra\" (expected hmac-sha256 or umac-128)");
+}
+END_TEST
+
+/* The ALG field: both names, the default, and what is refused. */
+START_TEST(test_alg)
+{
+	ck_assert_int_eq(parse("1 " K32 " umac-128\n2 " K16 " hmac-sha256\n"),
+	    0);
+	ck_assert_uint_eq(kf.nkeys, 2);
+	ck_assert_int_eq(kf.keys[0].alg, AUTH_UMAC128);
+	ck_assert_uint_eq(kf.keys[0].len, 32);
+	ck_assert_uint_eq(kf.keys[0].secret[31], 0x1f);
+	ck_assert_int_eq(kf.keys[1].alg, AUTH_HMAC_SHA256);
+	ck_assert_uint_eq(kf.keys[1].secret[0], 0xf0);
+	/* Absent: HMAC-SHA-256, so old key files keep working. */
+	ck_assert_int_eq(parse("3 " K32 "\n4 " K16 " umac-128\n"), 0);
+	ck_assert_int_eq(kf.keys[0].alg, AUTH_HMAC_SHA256);
+	ck_assert_int_eq(kf.keys[1].alg, AUTH_UMAC128);
+	/* Comments, tabs and CR LF around it. */
+	ck_assert_int_eq(parse("5\t" K32 "\tumac-128\t# fast\r\n"
+	    "6 " K16 " hmac-sha256# old\n"), 0);
+	ck_assert_int_eq(kf.keys[0].alg, AUTH_UMAC128);
+	ck_assert_int_eq(kf.keys[1].alg, AUTH_HMAC_SHA256);
+	ck_assert_int_eq(parse("7 " K32 "   # umac-128 not here\n"), 0);
+	ck_assert_int_eq(kf.keys[0].alg, AUTH_HMAC_SHA256);
+	keyfile_clear(&kf);
+	parse_fails("# first\n1 " K32 " umac128\n", "keys:2: key 1: unknown "
+	    "algorithm \"umac128\" (expected hmac-sha256 or umac-128)");
+	parse_fails("1 " K32 " UMAC-128\n", "keys:1: key 1: unknown "
+	    "algorithm \"UMAC-128\" (expected hmac-sha256 or umac-128)");
+	parse_fails("2 " K16 " hmac-sha256 umac-128\n", "keys:1: key 2: "
+	    "unexpected text after the algorithm (expected \"ID HEX "
+	    "[ALG]\")");
+	parse_fails("2 " K16 " umac-128 " K32 "\n", "keys:1: key 2: "
+	    "unexpected text after the algorithm (expected \"ID HEX "
+	    "[ALG]\")");
+	/* A long word is cut in the message. */
+	parse_fails("9 " K16 " umac-128-with-a-very-long-suffix-beyond-32\n",
+	    "keys:1: key 9: unknown algorithm \"umac-128-with-a-very-long-"
+	    "suffix\" (expected hmac-sha256 or umac-128)");
 }
 END_TEST
 
@@ -350,6 +392,7 @@ keyfile_suite(void)
 	tcase_add_test(tc, test_two_keys_comments);
 	tcase_add_test(tc, test_crlf_uppercase);
 	tcase_add_test(tc, test_errors);
+	tcase_add_test(tc, test_alg);
 	tcase_add_test(tc, test_nul_byte);
 	tcase_add_test(tc, test_small_err_buffer);
 	suite_add_tcase(s, tc);

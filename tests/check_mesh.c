@@ -4,13 +4,16 @@
  *
  * Unit tests of the mesh codecs (src/mesh.c): SnowSignal "SS", the native
  * authenticated format (checked against golden datagrams committed here as
- * hex, for other implementations too) and the HELLO payload.
+ * hex, for other implementations too, with HMAC-SHA-256 and UMAC-128 keys)
+ * and the HELLO payload.
  */
 #include <check.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <nettle/umac.h>
 
 #include "auth.h"
 #include "frame.h"
@@ -223,6 +226,22 @@ static const char	 golden_hello_hex[] =
     "0102020000000001020000000002641c"
     "579c19acd9991a8be1e677195405";
 
+/*
+ * Golden native DATA datagram with MESH_F_L3 and a UMAC-128 key (77
+ * bytes): golden_l3_hex with key 1 (00..1f) given algorithm umac-128 in
+ * the key file. The UMAC key is the first 16 bytes of HMAC-SHA-256(key,
+ * "snowrelay umac-128 key v1") = a3138560f8c6c2ffa60005cf7a00a652 (Python
+ * hmac); the tag is nettle's umac128 with that key and nonce bytes 8..23
+ * (01020304 6a000000 18a7b3c4d5e6f708) over bytes 0..60, computed with
+ * nettle directly when UMAC was added (test_umac_golden does it again).
+ */
+static const char	 golden_umac_l3_hex[] =
+    "5341010101010025010203046a000000"
+    "18a7b3c4d5e6f7084500002512344000"
+    "40119966c612010ac61201ff9c4013d4"
+    "001185dc736e6f7772656c6179c299d1"
+    "d8d63c8436432c3329789e5235";
+
 #define SEQ_GOLDEN	0x18a7b3c4d5e6f708ULL
 
 static uint8_t	 golden[128];
@@ -258,9 +277,12 @@ load_golden(const char *hex)
 	golden_len = unhex(hex, golden, sizeof(golden));
 }
 
-/* A keyring: id 1 = 00..1f (the golden key); with two, id 2 = 20..3f. */
+/*
+ * A keyring with algorithm alg: id 1 = 00..1f (the golden key); with two,
+ * id 2 = 20..3f.
+ */
 static void
-ring(struct auth_keyring *kr, int two)
+ring_alg(struct auth_keyring *kr, int two, enum auth_alg alg)
 {
 	uint8_t	 s[64];
 	size_t	 i;
@@ -268,9 +290,16 @@ ring(struct auth_keyring *kr, int two)
 	for (i = 0; i < sizeof(s); i++)
 		s[i] = (uint8_t)i;
 	auth_keyring_init(kr);
-	ck_assert_int_eq(auth_keyring_add(kr, 1, s, 32), 0);
+	ck_assert_int_eq(auth_keyring_add(kr, 1, alg, s, 32), 0);
 	if (two)
-		ck_assert_int_eq(auth_keyring_add(kr, 2, s + 32, 32), 0);
+		ck_assert_int_eq(auth_keyring_add(kr, 2, alg, s + 32, 32), 0);
+}
+
+/* The HMAC-SHA-256 keyring of the golden vectors. */
+static void
+ring(struct auth_keyring *kr, int two)
+{
+	ring_alg(kr, two, AUTH_HMAC_SHA256);
 }
 
 /*
@@ -288,7 +317,7 @@ make_native(struct auth_key *k, const struct mesh_hdr *h, size_t n,
 		nbuf[MESH_NATIVE_HLEN + i] = (uint8_t)(i * 5 + 3);
 	if (fix != NULL)
 		fix(nbuf);
-	auth_tag(k, nbuf, MESH_NATIVE_HLEN + n, NULL, 0,
+	auth_tag(k, nbuf + MESH_NONCE_OFF, nbuf, MESH_NATIVE_HLEN + n, NULL, 0,
 	    nbuf + MESH_NATIVE_HLEN + n);
 	return MESH_NATIVE_OVERHEAD + n;
 }
@@ -397,8 +426,8 @@ START_TEST(test_golden_build_l3)
 	mesh_native_header(out, &h);
 	ck_assert_uint_eq(out[5], 0x01);
 	memcpy(out + MESH_NATIVE_HLEN, golden + MESH_NATIVE_HLEN, 37);
-	auth_tag(&kr.keys[0], out, MESH_NATIVE_HLEN, out + MESH_NATIVE_HLEN,
-	    37, out + MESH_NATIVE_HLEN + 37);
+	auth_tag(&kr.keys[0], out + MESH_NONCE_OFF, out, MESH_NATIVE_HLEN,
+	    out + MESH_NATIVE_HLEN, 37, out + MESH_NATIVE_HLEN + 37);
 	ck_assert_mem_eq(out, golden, golden_len);
 	auth_keyring_clear(&kr);
 }
@@ -416,8 +445,8 @@ START_TEST(test_golden_build)
 	ring(&kr, 0);
 	mesh_native_header(out, &h);
 	memcpy(out + MESH_NATIVE_HLEN, golden + MESH_NATIVE_HLEN, 51);
-	auth_tag(&kr.keys[0], out, MESH_NATIVE_HLEN, out + MESH_NATIVE_HLEN,
-	    51, out + MESH_NATIVE_HLEN + 51);
+	auth_tag(&kr.keys[0], out + MESH_NONCE_OFF, out, MESH_NATIVE_HLEN,
+	    out + MESH_NATIVE_HLEN, 51, out + MESH_NATIVE_HLEN + 51);
 	ck_assert_mem_eq(out, golden, golden_len);
 	auth_keyring_clear(&kr);
 }
@@ -458,6 +487,104 @@ START_TEST(test_golden_hello)
 }
 END_TEST
 
+/*
+ * The UMAC golden datagram: nettle's umac128 called here with the derived
+ * key gives its tag; it verifies and parses with a umac-128 key 1, and is
+ * bad_tag for an hmac-sha256 key 1 with the same secret (and the other way
+ * round): a relay with the other algorithm for a key id drops everything.
+ */
+START_TEST(test_umac_golden)
+{
+	struct auth_keyring	 kr, hk;
+	struct auth_key		*k = NULL;
+	struct umac128_ctx	 u;
+	struct mesh_hdr		 h;
+	const uint8_t		*pl = NULL;
+	uint8_t			 key[UMAC_KEY_SIZE], tag[AUTH_TAG_LEN],
+				 l3[128];
+
+	load_golden(golden_l3_hex);
+	memcpy(l3, golden, golden_len);
+	load_golden(golden_umac_l3_hex);
+	ck_assert_uint_eq(golden_len, 77);
+	/* The same header and packet as the HMAC vector; another tag. */
+	ck_assert_mem_eq(golden, l3, 61);
+	ck_assert_int_ne(memcmp(golden + 61, l3 + 61, 16), 0);
+	ck_assert_uint_eq(unhex("a3138560f8c6c2ffa60005cf7a00a652", key,
+	    sizeof(key)), UMAC_KEY_SIZE);
+	umac128_set_key(&u, key);
+	umac128_set_nonce(&u, AUTH_NONCE_LEN, golden + MESH_NONCE_OFF);
+	umac128_update(&u, 61, golden);
+	umac128_digest(&u, sizeof(tag), tag);
+	ck_assert_mem_eq(tag, golden + 61, sizeof(tag));
+	ring_alg(&kr, 1, AUTH_UMAC128);
+	ck_assert_int_eq(mesh_native_verify(golden, golden_len, &kr, &k),
+	    MESH_OK);
+	ck_assert_ptr_eq(k, &kr.keys[0]);
+	ck_assert_int_eq(mesh_native_parse(golden, golden_len, &h, &pl),
+	    MESH_OK);
+	ck_assert_uint_eq(h.flags, MESH_F_L3);
+	ck_assert_uint_eq(h.len, 37);
+	ck_assert_uint_eq(h.relay_id, 0x01020304);
+	ck_assert_uint_eq(h.seq, SEQ_GOLDEN);
+	ring(&hk, 1);
+	k = NULL;
+	ck_assert_int_eq(mesh_native_verify(golden, golden_len, &hk, &k),
+	    MESH_BAD_TAG);
+	ck_assert_int_eq(mesh_native_verify(l3, golden_len, &kr, &k),
+	    MESH_BAD_TAG);
+	ck_assert_ptr_null(k);
+	ck_assert_int_eq(mesh_native_verify(l3, golden_len, &hk, &k), MESH_OK);
+	auth_keyring_clear(&kr);
+	auth_keyring_clear(&hk);
+}
+END_TEST
+
+/*
+ * Encode as the sender does (header, then the tag over header and packet
+ * as two parts, nonce header + 8): the golden bytes. The next datagram
+ * (sequence + 1) has another tag and round-trips; the previous tag on the
+ * new header, or the new tag with the old sequence number, is refused.
+ */
+START_TEST(test_umac_build)
+{
+	struct auth_keyring	 kr;
+	struct auth_key		*k = NULL;
+	struct mesh_hdr		 h = { MESH_TYPE_DATA, 1, 37, 0x01020304,
+				    0x6a000000, SEQ_GOLDEN, MESH_F_L3 }, p;
+	const uint8_t		*pl = NULL;
+	uint8_t			 out[128], next[128], tag[AUTH_TAG_LEN];
+
+	load_golden(golden_umac_l3_hex);
+	ring_alg(&kr, 0, AUTH_UMAC128);
+	mesh_native_header(out, &h);
+	memcpy(out + MESH_NATIVE_HLEN, golden + MESH_NATIVE_HLEN, 37);
+	auth_tag(&kr.keys[0], out + MESH_NONCE_OFF, out, MESH_NATIVE_HLEN,
+	    out + MESH_NATIVE_HLEN, 37, out + MESH_NATIVE_HLEN + 37);
+	ck_assert_mem_eq(out, golden, golden_len);
+	h.seq++;
+	memcpy(next, out, golden_len);
+	mesh_native_header(next, &h);
+	auth_tag(&kr.keys[0], next + MESH_NONCE_OFF, next, MESH_NATIVE_HLEN,
+	    next + MESH_NATIVE_HLEN, 37, next + MESH_NATIVE_HLEN + 37);
+	ck_assert_int_ne(memcmp(next + 61, out + 61, 16), 0);
+	ck_assert_int_eq(mesh_native_verify(next, golden_len, &kr, &k),
+	    MESH_OK);
+	ck_assert_int_eq(mesh_native_parse(next, golden_len, &p, &pl),
+	    MESH_OK);
+	ck_assert_uint_eq(p.seq, SEQ_GOLDEN + 1);
+	ck_assert_mem_eq(pl, golden + MESH_NATIVE_HLEN, 37);
+	memcpy(tag, next + 61, sizeof(tag));
+	memcpy(next + 61, out + 61, sizeof(tag));
+	ck_assert_int_eq(mesh_native_verify(next, golden_len, &kr, &k),
+	    MESH_BAD_TAG);
+	memcpy(out + 61, tag, sizeof(tag));
+	ck_assert_int_eq(mesh_native_verify(out, golden_len, &kr, &k),
+	    MESH_BAD_TAG);
+	auth_keyring_clear(&kr);
+}
+END_TEST
+
 START_TEST(test_header_round_trip)
 {
 	static const struct mesh_hdr	 hs[] = {
@@ -482,12 +609,15 @@ START_TEST(test_header_round_trip)
 
 	memset(s, 0x77, sizeof(s));
 	for (i = 0; i < sizeof(hs) / sizeof(hs[0]); i++) {
-		/* The case's key id, with another key in the ring too. */
+		/*
+		 * The case's key id, with another key in the ring too; the
+		 * loop index is the algorithm of both.
+		 */
 		auth_keyring_init(&kr);
 		ck_assert_int_eq(auth_keyring_add(&kr,
-		    hs[i].key_id == 3 ? 4 : 3, s, 32), 0);
-		ck_assert_int_eq(auth_keyring_add(&kr, hs[i].key_id, s + 1, 16),
-		    0);
+		    hs[i].key_id == 3 ? 4 : 3, (enum auth_alg)_i, s, 32), 0);
+		ck_assert_int_eq(auth_keyring_add(&kr, hs[i].key_id,
+		    (enum auth_alg)_i, s + 1, 16), 0);
 		k = &kr.keys[1];
 		n = make_native(k, &hs[i], hs[i].len, NULL);
 		ck_assert_uint_eq(nbuf[2], 1);
@@ -522,7 +652,7 @@ START_TEST(test_unknown_key)
 	    MESH_NO_KEY);
 	ck_assert_int_eq(mesh_native_verify(golden, golden_len, NULL, &k),
 	    MESH_NO_KEY);
-	ck_assert_int_eq(auth_keyring_add(&kr, 2, s, 32), 0);
+	ck_assert_int_eq(auth_keyring_add(&kr, 2, AUTH_HMAC_SHA256, s, 32), 0);
 	ck_assert_int_eq(mesh_native_verify(golden, golden_len, &kr, &k),
 	    MESH_NO_KEY);
 	ck_assert_ptr_null(k);
@@ -544,7 +674,7 @@ START_TEST(test_bad_tag)
 	/* Right id, wrong secret. */
 	memset(s, 0, sizeof(s));
 	auth_keyring_init(&kr);
-	ck_assert_int_eq(auth_keyring_add(&kr, 1, s, 32), 0);
+	ck_assert_int_eq(auth_keyring_add(&kr, 1, AUTH_HMAC_SHA256, s, 32), 0);
 	ck_assert_int_eq(mesh_native_verify(golden, golden_len, &kr, &k),
 	    MESH_BAD_TAG);
 	ck_assert_ptr_null(k);
@@ -563,8 +693,14 @@ START_TEST(test_bad_tag)
 }
 END_TEST
 
-static const char *const	 flip_goldens[] = {
-	golden_data_hex, golden_l3_hex, golden_hello_hex
+static const struct {
+	const char	*hex;
+	enum auth_alg	 alg;
+}			 flip_goldens[] = {
+	{ golden_data_hex, AUTH_HMAC_SHA256 },
+	{ golden_l3_hex, AUTH_HMAC_SHA256 },
+	{ golden_hello_hex, AUTH_HMAC_SHA256 },
+	{ golden_umac_l3_hex, AUTH_UMAC128 },
 };
 
 START_TEST(test_bit_flips)
@@ -577,10 +713,11 @@ START_TEST(test_bit_flips)
 	/*
 	 * Every single-bit change is refused: in the magic as bad_magic, in
 	 * the key id as an unknown key (no flip of id 1 gives 2), anywhere
-	 * else (header, flags too, frame or packet, tag) by the tag.
+	 * else (header, flags too, frame or packet, tag) by the tag. With
+	 * UMAC, header bytes 8..23 are also the nonce.
 	 */
-	load_golden(flip_goldens[_i]);
-	ring(&kr, 1);
+	load_golden(flip_goldens[_i].hex);
+	ring_alg(&kr, 1, flip_goldens[_i].alg);
 	for (bit = 0; bit < golden_len * 8; bit++) {
 		golden[bit / 8] ^= (uint8_t)(1U << (bit % 8));
 		k = NULL;
@@ -1031,7 +1168,10 @@ mesh_suite(void)
 	tcase_add_test(tc, test_golden_l3);
 	tcase_add_test(tc, test_golden_build_l3);
 	tcase_add_test(tc, test_golden_hello);
-	tcase_add_test(tc, test_header_round_trip);
+	/* Loop index = enum auth_alg. */
+	tcase_add_loop_test(tc, test_header_round_trip, 0, AUTH_NALG);
+	tcase_add_test(tc, test_umac_golden);
+	tcase_add_test(tc, test_umac_build);
 	tcase_add_test(tc, test_unknown_key);
 	tcase_add_test(tc, test_bad_tag);
 	tcase_add_loop_test(tc, test_bit_flips, 0,

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include <nettle/hmac.h>
+#include <nettle/umac.h>
 
 #include "toolutil.h"
 #include "keyfile.h"
@@ -42,6 +43,8 @@
 #define NAT_DATA	1
 #define NAT_HELLO	2
 #define NAT_F_L3	0x01		/* DATA payload: the IPv4 packet only */
+#define NAT_NONCE	8		/* UMAC nonce: header bytes 8..23 */
+#define UMAC_LABEL	"snowrelay umac-128 key v1"
 #define HELLO_MIN	24
 #define HELLO_MACS	8		/* MAX_IFACES */
 
@@ -317,13 +320,38 @@ native_flags(const struct opts *o)
 }
 
 /*
+ * The tag over d[0..n) with key k, by its algorithm (src/auth.c, done
+ * again here): HMAC-SHA-256 truncated to 16 bytes, or UMAC-128 keyed with
+ * the first 16 bytes of HMAC-SHA-256(secret, label), nonce bytes 8..23.
+ */
+static void
+sign(const struct keyfile_key *k, const uint8_t *d, size_t n, uint8_t *tag)
+{
+	struct hmac_sha256_ctx	 h;
+	struct umac128_ctx	 u;
+	uint8_t			 ukey[SHA256_DIGEST_SIZE];
+
+	hmac_sha256_set_key(&h, k->len, k->secret);
+	if (k->alg != AUTH_UMAC128) {
+		hmac_sha256_update(&h, n, d);
+		hmac_sha256_digest(&h, NAT_TAGLEN, tag);
+		return;
+	}
+	hmac_sha256_update(&h, strlen(UMAC_LABEL), (const uint8_t *)UMAC_LABEL);
+	hmac_sha256_digest(&h, sizeof(ukey), ukey);
+	umac128_set_key(&u, ukey);
+	umac128_set_nonce(&u, 16, d + NAT_NONCE);
+	umac128_update(&u, n, d);
+	umac128_digest(&u, NAT_TAGLEN, tag);
+}
+
+/*
  * Build one native datagram in d: header, payload (an IPv4 packet, a
  * frame or a HELLO), then the tag (forged as asked). Returns its length.
  */
 static size_t
 build_native(uint8_t *d, const struct opts *o, uint32_t i)
 {
-	struct hmac_sha256_ctx	 ctx;
 	const struct keyfile_key *k = sign_key(o);
 	size_t			 n;
 	uint32_t		 ts;
@@ -354,9 +382,7 @@ build_native(uint8_t *d, const struct opts *o, uint32_t i)
 	n += NAT_HLEN;
 	if (o->no_tag)
 		return n;
-	hmac_sha256_set_key(&ctx, k->len, k->secret);
-	hmac_sha256_update(&ctx, n, d);
-	hmac_sha256_digest(&ctx, NAT_TAGLEN, d + n);
+	sign(k, d, n, d + n);
 	if (o->bad_tag)
 		d[n + NAT_TAGLEN - 1] ^= 0x01;
 	return n + NAT_TAGLEN;
