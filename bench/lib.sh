@@ -117,6 +117,7 @@ start_floor() {
 	SUBJ_PIDS=$SPAWNED
 	spawn_relay "$NS_R2" "$1/floor-r2.log" "$FLOOR" emit -l "$MPORT" -i "$IF_B2" -T "$UNIT_BOUND"
 	SUBJ_PIDS="$SUBJ_PIDS $SPAWNED"
+	SUBJ_LOGS=""
 }
 
 # Start snowrelayd on R1 and R2 as each other's peer; wait for both workers.
@@ -142,6 +143,7 @@ start_snowrelay() {
 		sleep 0.1
 	done
 	SUBJ_PIDS="$h1 $w1 $h2 $w2"	# order matters to hwm_summary
+	SUBJ_LOGS="- $dir/snowrelay-r1.log - $dir/snowrelay-r2.log"
 	BENCH_PIDS="$BENCH_PIDS $w1 $w2"
 	[ -n "$w1" ] && [ -n "$w2" ]
 }
@@ -178,11 +180,24 @@ relay_cpu_ns() {
 	RELAY_NS=$sum
 }
 
-# VmHWM (KiB) of each relay process, in SUBJ_PIDS order.
+# VmHWM (KiB) of each relay process, in SUBJ_PIDS order, without the
+# capture ring: a worker maps its TPACKET_V3 ring (--capture-ring, 4 MiB
+# by default) while it is in load mode, and every page of it is resident
+# while mapped (the kernel inserts them at mmap), so the peak of a worker
+# whose log says it captured into the ring includes it: RING_KIB is taken
+# off. SUBJ_LOGS holds the log of each process ("-" for the floor).
+RING_KIB=4096
 relay_hwm() {
-	local p out=""
+	local p out="" hwm i=0 ring logs
+	read -r -a logs <<<"${SUBJ_LOGS:-}"
 	for p in $SUBJ_PIDS; do
-		out="$out $(awk '/^VmHWM:/ { print $2 }' /proc/"$p"/status 2>/dev/null || echo 0)"
+		hwm=$(awk '/^VmHWM:/ { print $2 }' /proc/"$p"/status 2>/dev/null)
+		ring=0
+		if [ -f "${logs[$i]:-}" ] && grep -q 'capturing into the ring' "${logs[$i]}"; then
+			ring=$RING_KIB
+		fi
+		out="$out $(( ${hwm:-0} - ring ))"
+		i=$((i + 1))
 	done
 	echo $out
 }

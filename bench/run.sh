@@ -12,7 +12,9 @@
 #   BENCH_SIZES, BENCH_REPS   override payload sizes / repetitions
 #   BENCH_SUBJECT=floor       run the floor in snowrelayd's place (validates the bench)
 #   BENCH_AUTH=1      relays use the authenticated native mesh (HMAC-SHA-256,
-#                     --mesh-auth required); the floor stays as it is
+#                     --mesh-auth required); the floor stays as it is;
+#                     BENCH_AUTH=hmac-sha256 is the same, BENCH_AUTH=umac-128
+#                     uses a UMAC-128 key (give it its own BENCH_OUT)
 
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
@@ -31,25 +33,32 @@ SUBJECT=${BENCH_SUBJECT:-snowrelay}
 UNIT_BOUND=110			# seconds: bound given to every floor process
 
 # --- Authenticated mesh -------------------------------------------------------
-# With BENCH_AUTH=1 both relays share a key file (mode 600, written under
-# BENCH_TMP at start) and run --mesh-auth required: every frame crosses the
-# mesh as a native datagram with an HMAC-SHA-256-128 tag.
+# With BENCH_AUTH set both relays share a key file (mode 600, written under
+# BENCH_TMP at start) whose key has algorithm AUTH_ALG, and run --mesh-auth
+# required: every frame crosses the mesh as a native datagram with a tag.
 auth_args() {
-	[ "${BENCH_AUTH:-0}" = 1 ] || return 0
+	[ -n "$AUTH_ALG" ] || return 0
 	printf -- '--mesh-key-file %s --mesh-auth required' "$BENCH_TMP/mesh.key"
 }
 auth_keyfile() {
-	[ "${BENCH_AUTH:-0}" = 1 ] || return 0
-	(umask 077; printf '1 %s\n' "$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" \
-	    >"$BENCH_TMP/mesh.key") || bench_die "cannot write the mesh key file"
+	[ -n "$AUTH_ALG" ] || return 0
+	(umask 077; printf '1 %s %s\n' "$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" \
+	    "$AUTH_ALG" >"$BENCH_TMP/mesh.key") || bench_die "cannot write the mesh key file"
 }
 case ${BENCH_AUTH:-0} in
-0|1|"") ;;
-*)	echo "bench: BENCH_AUTH=${BENCH_AUTH}: expected 0 or 1" >&2
+0|"")		AUTH_ALG= ;;
+1|hmac-sha256)	AUTH_ALG=hmac-sha256 ;;
+umac-128)	AUTH_ALG=umac-128 ;;
+*)	echo "bench: BENCH_AUTH=${BENCH_AUTH}: expected 0 or 1 (= hmac-sha256), hmac-sha256 or umac-128" >&2
 	exit 2 ;;
 esac
+case $AUTH_ALG in
+hmac-sha256)	AUTH_NAME=HMAC-SHA-256-128 ;;
+umac-128)	AUTH_NAME=UMAC-128 ;;
+*)		AUTH_NAME= ;;
+esac
 MESHFMT='SnowSignal "SS" (unauthenticated)'
-[ "${BENCH_AUTH:-0}" = 1 ] && MESHFMT='native "SA", HMAC-SHA-256-128 (--mesh-auth required)'
+[ -n "$AUTH_ALG" ] && MESHFMT="native \"SA\", $AUTH_NAME (key file algorithm $AUTH_ALG, --mesh-auth required)"
 
 # --- Modes: every duration below is bounded, and so is the total -------------
 if [ "${BENCH_SMOKE:-0}" = 1 ]; then
@@ -254,8 +263,8 @@ report_tables() {
 		    "10|one-way latency p99 at 10 kpps, µs|1|0;" \
 		    "16|one-way latency p50 at 100 kpps, µs|1|0;" \
 		    "11|VmHWM helper, KiB (larger of R1, R2)|1|0;" \
-		    "12|VmHWM worker, KiB (larger of R1, R2)|1|0;" \
-		    "13|VmHWM per relay host (helper + worker), KiB|1|0", M, ";")
+		    "12|VmHWM worker without the capture ring, KiB (larger of R1, R2)|1|0;" \
+		    "13|VmHWM per relay host (helper + worker) without the ring, KiB|1|0", M, ";")
 		nsz = split(sizes, S, " ")
 		for (si = 1; si <= nsz; si++) {
 			size = S[si]
@@ -327,7 +336,11 @@ report() {
 	local subj="snowrelayd ($SNOWRELAYD)"
 	[ "$SUBJECT" = floor ] && subj="**the floor standing in for snowrelayd (BENCH_SUBJECT=floor): not a snowrelay measurement**"
 	{
-		echo "# snowrelay benchmark"
+		if [ -n "$AUTH_ALG" ]; then
+			echo "# snowrelay benchmark: authenticated mesh, $AUTH_NAME"
+		else
+			echo "# snowrelay benchmark"
+		fi
 		echo
 		echo "Mode **$MODE**: payloads ${SIZES// /, } B, $REPS repetition(s), rate search of $PROBES paced probe(s) of ${PROBE_S} s," \
 		    "fixed-rate windows of ${FIX10_S} s (10 kpps) and ${FIX100_S} s (100 kpps). $(date -u '+%Y-%m-%d %H:%M UTC'), kernel $(uname -r), $(nproc) CPUs, ${SECONDS} s."
@@ -339,8 +352,8 @@ report() {
 		echo "Values are the median [min, max] over the repetitions; the ratio and the difference are taken per repetition, then summarised. The floor has one process per host: its helper, worker and host rows all show its larger process."
 		echo
 		report_tables
-		if [ "${BENCH_AUTH:-0}" != 1 ]; then
-			echo "The authenticated mesh is measured by \`make bench BENCH_AUTH=1\` (a report of its own)."
+		if [ -z "$AUTH_ALG" ]; then
+			echo "The authenticated mesh is measured by \`make bench BENCH_AUTH=1\` (HMAC-SHA-256) or \`BENCH_AUTH=umac-128\` (a report of its own)."
 			echo
 		fi
 		echo "## How it was measured"
@@ -348,7 +361,7 @@ report() {
 		echo "- Test bed: 4 network namespaces (hostA - R1 - R2 - hostB), veth, segments A and B share 198.18.1.0/24; hostA sends to 198.18.1.255:$BPORT; checksum offload off on the sender; IPv6 off."
 		echo "- Pinning: loadgen and sink on CPU $LOAD_CPU, both relays on CPU $RELAY_CPU (taskset). veth runs the next hop's receive path inline, so relay CPU includes some of the next hop's work (same for both)."
 		[ "$SUBJECT" = snowrelay ] &&
-		    echo "- snowrelayd runs with its defaults except the rate limits (off: one source sends everything). Its load mode (\`--coalesce 20000/1000\`: above 20 kpps it drains its sockets on a timer, every 128 packets' worth of time, at most every 1 ms) is therefore on in the 100 kpps windows and the rate search, and off at 10 kpps; the p50 at 100 kpps shows what it costs in latency."
+		    echo "- snowrelayd runs with its defaults except the rate limits (off: one source sends everything). Its load mode (\`--coalesce 20000/1000\`: above 20 kpps it drains its sockets on a timer, every 128 packets' worth of time, at most every 1 ms) is therefore on in the 100 kpps windows and the rate search, and off at 10 kpps; the p50 at 100 kpps shows what it costs in latency. In load mode it captures into its TPACKET_V3 ring (\`--capture-ring 4\`, 16 KiB blocks handed over when full or after 1 ms), which exists and is mapped only while load mode lasts; a worker that used it has the ring's 4096 KiB taken off its VmHWM in the memory rows (\"without the capture ring\"; the issue's 4 MiB budget is for a relay without a ring)."
 		echo "- Relay CPU: sum of /proc/PID/task/*/schedstat run time of all relay processes (snowrelay: helper and worker on R1 and R2) over the probe, divided by the packets delivered."
 		echo "- Rate search: binary search between 0 and $((HI / 1000)) kpps; a probe passes with < 1 % loss and an achieved offered rate >= 97 % of its target. Latency: loadgen CLOCK_MONOTONIC stamp to the sink's recvmmsg return."
 		[ "$QUIET_MAX" != none ] &&

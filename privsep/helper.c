@@ -34,6 +34,7 @@
 #include "privdrop.h"
 #include "proto.h"
 #include "rawsock.h"
+#include "ringsock.h"
 #include "spawn.h"
 
 #define HELPER_READY_MS		10000	/* exec to MSG_READY */
@@ -177,6 +178,7 @@ static void
 helper_handle(struct helper *h, const struct channel_msg *msg)
 {
 	struct msg_hello	 hello;
+	struct msg_capture_mode	 mode;
 
 	switch (msg->hdr.type) {
 	case MSG_HELLO:
@@ -204,6 +206,13 @@ helper_handle(struct helper *h, const struct channel_msg *msg)
 		break;
 	case MSG_LOG:
 		helper_worker_log(msg);
+		break;
+	case MSG_CAPTURE_MODE:
+		if (!h->configured)
+			helper_die(h, "worker protocol violation: "
+			    "MSG_CAPTURE_MODE before the configuration");
+		memcpy(&mode, msg->data, sizeof(mode));
+		helper_capture_mode(h, &mode);
 		break;
 	default:
 		helper_die(h, "worker protocol violation: %s not expected",
@@ -333,6 +342,27 @@ helper_loop(struct helper *h)
 	}
 }
 
+/*
+ * The capture ring of slot i, if configured. Without one the relay still
+ * works (per-frame capture only): warn and go on.
+ */
+static void
+helper_open_ring(struct helper *h, size_t i)
+{
+	char	 err[512];
+
+	h->ringfd[i] = -1;
+	if (h->conf->capture_ring == 0)
+		return;
+	h->rings[i].slot = (uint32_t)i;
+	h->ringfd[i] = ringsock_open(h->slots[i].ifname, h->slots[i].ifindex,
+	    h->conf->ports, h->conf->nports, h->conf->capture_ring,
+	    &h->rings[i], err, sizeof(err));
+	if (h->ringfd[i] == -1)
+		log_warnx("%s; capturing without it", err);
+	h->slots[i].ring = h->ringfd[i] != -1;
+}
+
 /* Open every socket the worker needs, as root (SO_RCVBUFFORCE). */
 static void
 helper_open(struct helper *h)
@@ -358,6 +388,7 @@ helper_open(struct helper *h)
 		if (s->addr == 0)
 			log_warnx("interface %s has no IPv4 address: frames"
 			    " from the mesh go to 255.255.255.255", s->ifname);
+		helper_open_ring(h, i);
 	}
 	/* The kernel drops mesh datagrams from anyone else. */
 	for (i = 0; i < conf->npeers; i++) {

@@ -17,6 +17,7 @@
 #include "keyfile.h"
 #include "log.h"
 #include "proto.h"
+#include "ringsock.h"
 
 /* "2,1": the key ids, primary first, for the log. */
 void
@@ -44,6 +45,7 @@ helper_send_keys(struct helper *h, struct keyfile *kf)
 	    i++) {
 		k.keys[i].id = kf->keys[i].id;
 		k.keys[i].len = kf->keys[i].len;
+		k.keys[i].alg = (uint32_t)kf->keys[i].alg;
 		memcpy(k.keys[i].secret, kf->keys[i].secret,
 		    sizeof(k.keys[i].secret));
 	}
@@ -101,6 +103,13 @@ helper_push_config(struct helper *h)
 		if (helper_send(h, MSG_CONF_SLOT, &h->slots[i],
 		    sizeof(h->slots[i]), h->pktfd[i]) == -1)
 			goto fail;
+		if (h->ringfd[i] != -1) {
+			/* Both stay open here: helper_capture_mode binds them. */
+			if (helper_send(h, MSG_CONF_RING, &h->rings[i],
+			    sizeof(h->rings[i]), h->ringfd[i]) == -1)
+				goto fail;
+			continue;
+		}
 		/* The worker holds its own reference now. */
 		close(h->pktfd[i]);
 		h->pktfd[i] = -1;
@@ -165,4 +174,85 @@ helper_reload(struct helper *h)
 	if (helper_send_keys(h, &kf) == -1)
 		return;
 	log_info("mesh keys reloaded (ids %s)", ids);
+}
+
+/* Capture with the slot's ring socket (ring) or its plain one. */
+static int
+helper_capture_with(struct helper *h, uint32_t slot, int ring)
+{
+	const char	*name = h->slots[slot].ifname;
+	int		 ifindex = h->slots[slot].ifindex;
+	int		 want = ring ? h->ringfd[slot] : h->pktfd[slot];
+	int		 other = ring ? h->pktfd[slot] : h->ringfd[slot];
+
+	/* The wanted one first: a frame in between reaches at least one. */
+	if (ringsock_capture(want, ifindex, 1) == -1) {
+		log_warn("interface %s: cannot start capture on the %s socket;"
+		    " the %s socket goes on capturing", name, ring ? "ring" :
+		    "plain", ring ? "plain" : "ring");
+		return -1;
+	}
+	h->ringon[slot] = ring;
+	if (ringsock_capture(other, ifindex, 0) == -1)
+		log_warn("interface %s: cannot stop capture on the %s socket"
+		    " (its frames are dropped as duplicates)", name,
+		    ring ? "plain" : "ring");
+	log_debug("interface %s: capturing with the %s socket", name,
+	    ring ? "ring" : "plain");
+	return 0;
+}
+
+/* RING_ON: make the ring if need be, capture with it, answer. */
+static void
+helper_ring_on(struct helper *h, uint32_t slot)
+{
+	struct msg_ring_ready	 r;
+
+	memset(&r, 0, sizeof(r));
+	r.slot = slot;
+	if (!h->ringup[slot]) {
+		if (ringsock_ring(h->ringfd[slot], &h->rings[slot], 1) == -1)
+			log_warn("interface %s: capture ring of %u blocks",
+			    h->slots[slot].ifname, h->rings[slot].block_nr);
+		else
+			h->ringup[slot] = 1;
+	}
+	if (h->ringup[slot] && (h->ringon[slot] ||
+	    helper_capture_with(h, slot, 1) == 0))
+		r.ok = 1;
+	if (helper_send(h, MSG_RING_READY, &r, sizeof(r), -1) == -1)
+		helper_die(h, "cannot answer the worker's capture ring request");
+}
+
+/*
+ * MSG_CAPTURE_MODE from the worker (load mode began or ended; see
+ * proto.h). A slot without a ring, an unknown request, or a release of
+ * a ring that still captures is a protocol violation.
+ */
+void
+helper_capture_mode(struct helper *h, const struct msg_capture_mode *m)
+{
+	if (m->slot >= h->conf->nifaces || h->ringfd[m->slot] == -1 ||
+	    m->ring > RING_RELEASE ||
+	    (m->ring == RING_RELEASE && h->ringon[m->slot]))
+		helper_die(h, "worker protocol violation: MSG_CAPTURE_MODE slot"
+		    " %u ring %u", m->slot, m->ring);
+	switch (m->ring) {
+	case RING_ON:
+		helper_ring_on(h, m->slot);
+		break;
+	case RING_OFF:
+		if (h->ringon[m->slot])
+			(void)helper_capture_with(h, m->slot, 0);
+		break;
+	case RING_RELEASE:
+		/* The worker read the last blocks and unmapped it. */
+		if (h->ringup[m->slot] &&
+		    ringsock_ring(h->ringfd[m->slot], &h->rings[m->slot], 0) == 0)
+			h->ringup[m->slot] = 0;
+		else if (h->ringup[m->slot])
+			log_warn("interface %s: cannot free the capture ring",
+			    h->slots[m->slot].ifname);
+		break;
+	}
 }

@@ -21,8 +21,12 @@ struct helper {
 	const struct config	*conf;
 	pid_t			 worker;	/* -1 once reaped */
 	int			 chan;
-	int			 pktfd[MAX_IFACES];
+	int			 pktfd[MAX_IFACES];	/* kept with a ring: the switch */
 	struct msg_conf_slot	 slots[MAX_IFACES];
+	int			 ringfd[MAX_IFACES];	/* -1: no capture ring */
+	struct msg_conf_ring	 rings[MAX_IFACES];
+	int			 ringon[MAX_IFACES];	/* the ring captures */
+	int			 ringup[MAX_IFACES];	/* the ring exists */
 	int			 meshfd;	/* kept: rawsock_mesh_update() */
 	uint32_t		 peeraddrs[MAX_PEERS];	/* distinct, network order */
 	size_t			 npeeraddrs;
@@ -48,6 +52,8 @@ void	 helper_die(struct helper *h, const char *fmt, ...)
  */
 void	 helper_push_config(struct helper *h);
 void	 helper_reload(struct helper *h);
+/* MSG_CAPTURE_MODE: move a slot's capture to or from its ring. */
+void	 helper_capture_mode(struct helper *h, const struct msg_capture_mode *m);
 /* "2,1": the key ids of kf, primary first, for the log. */
 void	 helper_key_ids(const struct keyfile *kf, char *buf, size_t len);
 

@@ -31,6 +31,10 @@ static const struct proto_rule proto_rules[] = {
 	 * The worker cannot read the key file: it is chrooted.
 	 */
 	RULE(MSG_CONF_KEYS, TO_WORKER, sizeof(struct msg_conf_keys), 0),
+	/* Helper: a slot's capture ring (--capture-ring), after that slot. */
+	RULE(MSG_CONF_RING, TO_WORKER, sizeof(struct msg_conf_ring), 1),
+	/* Helper: the answer to MSG_CAPTURE_MODE RING_ON. */
+	RULE(MSG_RING_READY, TO_WORKER, sizeof(struct msg_ring_ready), 0),
 	/* Helper: the bound UDP mesh socket; the worker cannot make one. */
 	RULE(MSG_MESH_FD, TO_WORKER, sizeof(struct msg_mesh_fd), 1),
 	/* Helper: configuration complete, the worker may start relaying. */
@@ -46,6 +50,8 @@ static const struct proto_rule proto_rules[] = {
 	RULE(MSG_READY, TO_HELPER, 0, 0),
 	/* Worker: one log line, escaped by the helper before it is logged. */
 	RULE(MSG_LOG, TO_HELPER, sizeof(struct msg_log), 0),
+	/* Worker: load mode began or ended: capture with the ring or not. */
+	RULE(MSG_CAPTURE_MODE, TO_HELPER, sizeof(struct msg_capture_mode), 0),
 };
 
 #define NRULES	(sizeof(proto_rules) / sizeof(proto_rules[0]))

@@ -16,7 +16,7 @@
 #include "log.h"
 #include "snowrelayd.h"
 
-#define PROTO_VERSION	3
+#define PROTO_VERSION	4
 #define PROTO_MSG_MAX	2048	/* header + largest payload */
 
 struct msg_hdr {
@@ -37,10 +37,13 @@ enum msg_type {
 	MSG_DUMP_COUNTERS,		/* empty: log counters (SIGUSR1) */
 	MSG_SHUTDOWN,			/* empty: log counters, exit 0 */
 	MSG_CONF_KEYS,			/* struct msg_conf_keys: at start (if nkeys) and on reload */
+	MSG_CONF_RING,			/* struct msg_conf_ring + AF_PACKET ring fd */
+	MSG_RING_READY,			/* struct msg_ring_ready: answers RING_ON */
 
 	/* Worker -> helper. */
 	MSG_READY = 200,		/* empty: running with the config */
 	MSG_LOG,			/* struct msg_log */
+	MSG_CAPTURE_MODE,		/* struct msg_capture_mode: load mode moved */
 };
 
 struct msg_hello {
@@ -91,6 +94,7 @@ struct msg_conf_keys {
 	struct {
 		uint32_t	 id;		/* 1..255, distinct */
 		uint32_t	 len;		/* 16..64 */
+		uint32_t	 alg;		/* enum auth_alg: 0 HMAC-SHA-256, 1 UMAC-128 */
 		uint8_t		 secret[64];
 	}		 keys[2];
 };
@@ -100,10 +104,48 @@ struct msg_conf_slot {
 	int32_t		 ifindex;
 	char		 ifname[16];		/* NUL-terminated by the receiver */
 	uint8_t		 mac[6];
-	uint16_t	 pad;
+	uint16_t	 ring;			/* 1: its MSG_CONF_RING comes next */
 	uint32_t	 addr;			/* first IPv4 address, network order, or 0 */
 	uint32_t	 bcast;			/* its broadcast, or 255.255.255.255 */
 	uint32_t	 mtu;
+};
+
+/*
+ * The capture ring of a slot (--capture-ring): a second AF_PACKET socket
+ * with the same locked filter, TPACKET_V3, bound to no protocol (it
+ * captures nothing). Sent right after its MSG_CONF_SLOT. Its ring of
+ * block_nr blocks exists only while load mode uses it: a V3 ring runs a
+ * retire timer every RING_TOV_MS for as long as it exists, busy or not.
+ */
+struct msg_conf_ring {
+	uint32_t	 slot;			/* the slot just sent */
+	uint32_t	 block_size;		/* bytes, RING_BLOCK_SIZE */
+	uint32_t	 block_nr;		/* 1..RING_BLOCKS_MAX */
+};
+
+/*
+ * Which socket of a slot captures. RING_ON: the helper sets the ring up
+ * if it is not, binds the ring socket, then takes the plain one off the
+ * interface (so no frame falls in between; the few seen by both are
+ * dropped as duplicates) and answers MSG_RING_READY. RING_OFF: the other
+ * way round. RING_RELEASE (after RING_OFF, once the worker has read the
+ * last blocks and unmapped the ring): the helper frees the ring.
+ */
+enum capture_ring_req {
+	RING_OFF = 0,
+	RING_ON = 1,
+	RING_RELEASE = 2,
+};
+
+struct msg_capture_mode {
+	uint32_t	 slot;
+	uint32_t	 ring;			/* enum capture_ring_req */
+};
+
+/* The answer to RING_ON: ok 1, the ring is capturing and may be mapped. */
+struct msg_ring_ready {
+	uint32_t	 slot;
+	uint32_t	 ok;			/* 0: no ring; the plain socket captures */
 };
 
 struct msg_conf_peer {

@@ -150,28 +150,37 @@ set_auth(struct config_ld *ld, enum config_key key, const char *value)
 	    " required)");
 }
 
-/* hello-interval, mesh-freshness (seconds) and dedup-window (ms). */
+/* The plain number keys: where each goes, its range and unit. */
+static const struct {
+	enum config_key	 key;
+	size_t		 off;
+	uint32_t	 min, max;
+	const char	*unit;
+} numbers[] = {
+	{ KEY_HELLO_INTERVAL, offsetof(struct config, hello_interval), 1,
+	    CONFIG_INTERVAL_MAX, "seconds" },
+	{ KEY_MESH_FRESHNESS, offsetof(struct config, mesh_freshness), 1,
+	    CONFIG_INTERVAL_MAX, "seconds" },
+	{ KEY_DEDUP_WINDOW, offsetof(struct config, dedup_window), 1,
+	    CONFIG_DEDUP_MAX, "milliseconds" },
+	{ KEY_CAPTURE_RING, offsetof(struct config, capture_ring), 0,
+	    RING_MIB_MAX, "MiB" },
+};
+
+/* hello-interval, mesh-freshness, dedup-window and capture-ring. */
 static int
 set_number(struct config_ld *ld, enum config_key key, const char *value)
 {
-	struct config	*c = ld->conf;
-	uint32_t	*dst, max, v;
-	const char	*unit;
+	size_t		 i;
+	uint32_t	 v;
 
-	if (key == KEY_DEDUP_WINDOW) {
-		dst = &c->dedup_window;
-		max = CONFIG_DEDUP_MAX;
-		unit = "milliseconds";
-	} else {
-		dst = key == KEY_HELLO_INTERVAL ? &c->hello_interval :
-		    &c->mesh_freshness;
-		max = CONFIG_INTERVAL_MAX;
-		unit = "seconds";
-	}
-	if (config_parse_uint(value, max, &v) == -1 || v == 0)
-		return config_bad(ld, key, value, "not a number of %s from 1 to"
-		    " %u", unit, max);
-	*dst = v;
+	for (i = 0; numbers[i].key != key; i++)
+		;
+	if (config_parse_uint(value, numbers[i].max, &v) == -1 ||
+	    v < numbers[i].min)
+		return config_bad(ld, key, value, "not a number of %s from %u"
+		    " to %u", numbers[i].unit, numbers[i].min, numbers[i].max);
+	memcpy((char *)ld->conf + numbers[i].off, &v, sizeof(v));
 	return 0;
 }
 
@@ -230,6 +239,8 @@ const struct config_key_def config_keys[KEY_MAX] = {
 	[KEY_RATE_GLOBAL] = { "rate-global", NULL, DEFAULT_RATE_GLOBAL,
 	    config_set_rate },
 	[KEY_COALESCE] = { "coalesce", NULL, DEFAULT_COALESCE, set_coalesce },
+	[KEY_CAPTURE_RING] = { "capture-ring", NULL, DEFAULT_CAPTURE_RING,
+	    set_number },
 };
 
 /* Parse and store one setting, recording where it came from. */
@@ -509,9 +520,11 @@ format_value(const struct config *conf, enum config_key key, char *buf,
 	case KEY_HELLO_INTERVAL:
 	case KEY_MESH_FRESHNESS:
 	case KEY_DEDUP_WINDOW:
+	case KEY_CAPTURE_RING:
 		snprintf(buf, len, "%u", key == KEY_HELLO_INTERVAL ?
 		    conf->hello_interval : key == KEY_MESH_FRESHNESS ?
-		    conf->mesh_freshness : conf->dedup_window);
+		    conf->mesh_freshness : key == KEY_DEDUP_WINDOW ?
+		    conf->dedup_window : conf->capture_ring);
 		break;
 	case KEY_RATE_SOURCE:
 	case KEY_RATE_PEER:

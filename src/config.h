@@ -43,6 +43,7 @@ enum config_key {
 	KEY_RATE_PEER,
 	KEY_RATE_GLOBAL,
 	KEY_COALESCE,
+	KEY_CAPTURE_RING,
 	KEY_MAX
 };
 
@@ -89,6 +90,7 @@ struct config {
 	struct config_rate	 rate_peer;	/* per peer, mesh receive */
 	struct config_rate	 rate_global;	/* forwarded + emitted */
 	struct config_coalesce	 coalesce;	/* load mode */
+	uint32_t		 capture_ring;	/* MiB, 0: none; used in load mode */
 	char			 file[PATH_MAX];	/* config file used, or "" */
 	int			 foreground;		/* -d */
 	int			 check_only;		/* -n */

@@ -45,6 +45,7 @@ static const struct opt_def {
 	{ 't',	"target-interface",	KEY_TARGET_INTERFACE, 0 },
 	{ 'u',	"user",			KEY_USER, 0 },
 	{ 'V',	"version",		FLAG(version) },
+	{ 0,	"capture-ring",		KEY_CAPTURE_RING, 0 },
 	{ 0,	"chroot",		KEY_CHROOT, 0 },
 	{ 0,	"coalesce",		KEY_COALESCE, 0 },
 	{ 0,	"dedup-window",		KEY_DEDUP_WINDOW, 0 },

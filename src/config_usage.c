@@ -20,8 +20,9 @@ static const char usage_synopsis[] =
     "usage: snowrelayd [-dhnV] [-b port[,port...]] [-f file] [-l level]"
     " [-m port]\n"
     "                  [-t interface[,interface...]] [-u user]"
-    " [--chroot dir]\n"
-    "                  [--coalesce pps[/us]] [--dedup-window ms]\n"
+    " [--capture-ring mib]\n"
+    "                  [--chroot dir] [--coalesce pps[/us]]"
+    " [--dedup-window ms]\n"
     "                  [--hello-interval seconds]\n"
     "                  [--mesh-auth off|accept-both|required]\n"
     "                  [--mesh-freshness seconds] [--mesh-key-file file]\n"
@@ -48,6 +49,8 @@ static const struct {
 	    "interfaces to relay on", DEFAULT_IFACE "; env TARGET_INTERFACE" },
 	{ "-u, --user user", "unprivileged user", DEFAULT_USER },
 	{ "-V, --version", "print the version and exit", NULL },
+	{ "--capture-ring mib", "in load mode, capture into a ring of this"
+	    " size; 0 = never", DEFAULT_CAPTURE_RING },
 	{ "--chroot dir", "empty directory the worker is chrooted to",
 	    DEFAULT_CHROOT },
 	{ "--coalesce pps[/us]", "above pps, drain the sockets on a timer"

@@ -58,8 +58,10 @@ struct iface_counters {
 	uint64_t	 emit_errors;
 	/* Frames from the mesh left to the segment's designated forwarder. */
 	uint64_t	 standby;
-	/* The kernel's drops on the packet socket (PACKET_STATISTICS tp_drops). */
+	/* The kernel's drops on the packet sockets (PACKET_STATISTICS tp_drops). */
 	uint64_t	 kernel_drops;
+	/* Frames read from the capture ring (load mode), part of the above. */
+	uint64_t	 ring;
 };
 
 /* Name of an errno value for counter lines ("ENETUNREACH", "none", "113"). */

@@ -22,6 +22,7 @@
 
 #include <event2/event.h>
 
+#include "capring.h"
 #include "coalesce.h"
 #include "drain.h"
 #include "log.h"
@@ -109,7 +110,7 @@ drain_arm(struct relay *r, uint32_t interval_us)
 static void
 drain_switch(struct relay *r, enum coalesce_change ch)
 {
-	size_t		 i;
+	size_t		 i, rings = 0;
 	int		 on = ch == COALESCE_ENTER;
 
 	if (ch == COALESCE_RETIME) {
@@ -117,20 +118,32 @@ drain_switch(struct relay *r, enum coalesce_change ch)
 			fatal("load mode: cannot set the timer");
 		return;
 	}
-	/* The sockets leave the event loop when the timer joins it. */
-	for (i = 0; i < r->nslots; i++)
-		if (drain_event(r->slots[i].ev, !on) == -1)
+	/*
+	 * The sockets leave the event loop when the timer joins it. The
+	 * capture rings start (or stop) capturing; both sockets of a slot
+	 * are read in load mode, and after it the ring's last blocks are
+	 * read when the kernel retires them.
+	 */
+	for (i = 0; i < r->nslots; i++) {
+		if (drain_event(r->slots[i].ev, !on) == -1 ||
+		    (r->slots[i].ring.ev != NULL &&
+		    drain_event(r->slots[i].ring.ev, !on) == -1))
 			fatalx("load mode: cannot switch the capture events");
+		if (capring_request(r, &r->slots[i], on) == 0 &&
+		    r->slots[i].ring.fd != -1)
+			rings++;
+	}
 	if (drain_event(r->mesh_ev, !on) == -1 ||
 	    drain_arm(r, on ? r->load.period_us : 0) == -1 ||
 	    drain_event(r->drain_ev, on) == -1)
 		fatal("load mode: cannot switch the timer");
 	if (drain_log_ok(r))
-		log_info("load mode %s: %llu packets/s %s %u; %s", on ? "on" :
+		log_info("load mode %s: %llu packets/s %s %u; %s%s", on ? "on" :
 		    "off", (unsigned long long)r->load.last_pps,
 		    on ? ">=" : "<", on ? r->load.above_pps :
 		    r->load.above_pps / 2, on ? "draining the sockets on a "
-		    "timer" : "waking up per packet again");
+		    "timer" : "waking up per packet again", rings == 0 ? "" :
+		    on ? ", capturing into the ring" : ", capturing per frame");
 }
 
 /* Load-mode timer: drain every socket, then see whether load mode ends. */
@@ -148,8 +161,10 @@ drain_tick_cb(int fd, short events, void *arg)
 	    drain_log_ok(r))
 		log_warn("load mode: timer");
 	/* Local frames first, so they are in the dedup cache before mesh copies. */
-	for (i = 0; i < r->nslots; i++)
+	for (i = 0; i < r->nslots; i++) {
 		total += relay_capture_drain(r, &r->slots[i], DRAIN_MAX_BATCHES);
+		total += capring_drain(r, &r->slots[i], r->slots[i].ring.block_nr);
+	}
 	total += meshio_drain(r, DRAIN_MAX_BATCHES);
 	r->load.ticks++;
 	coalesce_count(&r->load, (uint64_t)total);

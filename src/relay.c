@@ -49,6 +49,7 @@ struct relay_bufs {
 static void	 relay_capture_cb(int, short, void *);
 static int	 relay_capture_batch(struct relay *, struct relay_slot *);
 static unsigned int relay_auxflags(struct msghdr *);
+static void	 relay_ring_drops(struct relay_slot *);
 static int	 relay_capture_one(struct relay *, struct relay_slot *, int,
 		    const struct relay_now *, struct relay_fwd *);
 static const char *relay_capture_limits(struct relay *, unsigned int,
@@ -204,6 +205,7 @@ relay_add_slot(struct relay *r, int fd, int ifindex, const char *ifname,
 	memcpy(s->mac, mac, sizeof(s->mac));
 	s->bcast = bcast;
 	s->rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 5);
+	capring_init(&s->ring);
 	return 0;
 }
 
@@ -251,7 +253,7 @@ relay_start(struct relay *r, struct event_base *base, int mesh_fd)
 		 */
 		if (s->ev == NULL ||
 		    event_priority_set(s->ev, RELAY_PRIO_CAPTURE) == -1 ||
-		    event_add(s->ev, NULL) == -1)
+		    event_add(s->ev, NULL) == -1 || capring_start(s, base) == -1)
 			return -1;
 	}
 	r->mesh_fd = mesh_fd;
@@ -325,13 +327,25 @@ relay_capture_batch(struct relay *r, struct relay_slot *s)
 	return n;
 }
 
+/* See relay.h. */
+unsigned int
+relay_status_flags(uint32_t tp_status)
+{
+	/* Checksum offload: the UDP checksum is not filled in yet. */
+	if (tp_status & TP_STATUS_CSUMNOTREADY)
+		return FRAME_F_CSUM_NOTREADY;
+	/* The kernel verified the UDP checksum: do not read it again. */
+	if (tp_status & TP_STATUS_CSUM_VALID)
+		return FRAME_F_CSUM_VALID;
+	return 0;
+}
+
 /* The validation flags the packet socket's auxiliary data asks for. */
 static unsigned int
 relay_auxflags(struct msghdr *mh)
 {
 	struct cmsghdr		*cm;
 	struct tpacket_auxdata	 aux;
-	unsigned int		 flags = 0;
 
 	for (cm = CMSG_FIRSTHDR(mh); cm != NULL; cm = CMSG_NXTHDR(mh, cm)) {
 		if (cm->cmsg_level != SOL_PACKET ||
@@ -339,14 +353,9 @@ relay_auxflags(struct msghdr *mh)
 		    cm->cmsg_len < CMSG_LEN(sizeof(aux)))
 			continue;
 		memcpy(&aux, CMSG_DATA(cm), sizeof(aux));
-		/* Checksum offload: the UDP checksum is not filled in yet. */
-		if (aux.tp_status & TP_STATUS_CSUMNOTREADY)
-			flags |= FRAME_F_CSUM_NOTREADY;
-		/* The kernel verified the UDP checksum: do not read it again. */
-		else if (aux.tp_status & TP_STATUS_CSUM_VALID)
-			flags |= FRAME_F_CSUM_VALID;
+		return relay_status_flags(aux.tp_status);
 	}
-	return flags;
+	return 0;
 }
 
 /* Check captured message i; 1 and *fwd filled if it is to be forwarded. */
@@ -354,25 +363,33 @@ static int
 relay_capture_one(struct relay *r, struct relay_slot *s, int i,
     const struct relay_now *now, struct relay_fwd *fwd)
 {
-	struct mmsghdr		*m = &r->b->cap_msgs[i];
-	uint8_t			*frame = r->b->cap_data[i];
+	struct mmsghdr	*m = &r->b->cap_msgs[i];
+
+	/* With MSG_TRUNC msg_len is the real length. */
+	return relay_capture_frame(r, s, r->b->cap_data[i], m->msg_len,
+	    (m->msg_hdr.msg_flags & MSG_TRUNC) != 0,
+	    relay_auxflags(&m->msg_hdr), now, fwd);
+}
+
+/* See relay.h. Too long or cut: dropped, never forwarded cut. */
+int
+relay_capture_frame(struct relay *r, struct relay_slot *s, uint8_t *frame,
+    size_t len, int truncated, unsigned int flags, const struct relay_now *now,
+    struct relay_fwd *fwd)
+{
 	struct frame_info	 info;
 	enum frame_err		 err;
-	unsigned int		 flags;
 	const char		*why;
 
-	/* With MSG_TRUNC msg_len is the real length: drop, never cut. */
-	if (m->msg_len > FRAME_MAX || (m->msg_hdr.msg_flags & MSG_TRUNC)) {
+	if (len > FRAME_MAX || truncated) {
 		r->c.cap_truncated++;
 		s->c.truncated++;
 		if (relay_debug_ok(r, now->sec))
-			log_debug("%s: captured frame of %u bytes dropped: "
-			    "truncated", s->name, m->msg_len);
+			log_debug("%s: captured frame of %zu bytes dropped: "
+			    "truncated", s->name, len);
 		return 0;
 	}
-	flags = relay_auxflags(&m->msg_hdr);
-	err = frame_validate(frame, m->msg_len, r->ports, r->nports, flags,
-	    &info);
+	err = frame_validate(frame, len, r->ports, r->nports, flags, &info);
 	if (err != FRAME_OK) {
 		r->c.cap_drops[err < FRAME_NERR ? err : FRAME_OK]++;
 		why = frame_err_name(err);
@@ -558,8 +575,28 @@ relay_kernel_stats(struct relay *r)
 			continue;
 		}
 		s->c.kernel_drops += st.tp_drops;
+		relay_ring_drops(s);
 	}
 	relay_mesh_kernel_drops(r);
+}
+
+/* The ring socket's drops (a full ring) count with the slot's. */
+static void
+relay_ring_drops(struct relay_slot *s)
+{
+	struct tpacket_stats	 st;
+	socklen_t		 len = sizeof(st);
+
+	if (s->ring.fd == -1)
+		return;
+	memset(&st, 0, sizeof(st));
+	/* V3 reports tpacket_stats_v3, whose first two fields these are. */
+	if (getsockopt(s->ring.fd, SOL_PACKET, PACKET_STATISTICS, &st,
+	    &len) == -1) {
+		log_warn("%s: PACKET_STATISTICS of the capture ring", s->name);
+		return;
+	}
+	s->c.kernel_drops += st.tp_drops;
 }
 
 void

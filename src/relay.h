@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "auth.h"
+#include "capring.h"
 #include "coalesce.h"
 #include "counters.h"
 #include "dedup.h"
@@ -50,6 +51,7 @@ struct relay_slot {
 	uint32_t		 bcast;		/* network order */
 	struct iface_counters	 c;
 	struct event		*ev;
+	struct capring		 ring;		/* --capture-ring, for load mode */
 	struct log_ratelimit	 rl;		/* capture/emit warnings */
 };
 
@@ -136,6 +138,8 @@ struct relay {
 	struct meshio_bufs	*mb;		/* mesh batches (meshio.c) */
 	struct dedup_entry	*dedup_table;
 	struct rltable_entry	*src_table;
+	/* Send a message to the helper without blocking; 0 or -1. */
+	int			(*tell_helper)(uint32_t, const void *, size_t);
 };
 
 /* Allocate a relay and all its packet buffers and tables (fatal if out of memory). */
@@ -182,6 +186,15 @@ void		 relay_addr(char *buf, size_t len, uint32_t addr, uint16_t port);
  * Returns the frames read (max * RELAY_BATCH: there may be more).
  */
 int		 relay_capture_drain(struct relay *r, struct relay_slot *s, int max);
+/*
+ * Check one captured frame of len bytes (truncated: the socket kept less
+ * than len); 1 and *fwd filled if it is to be forwarded, else counted.
+ */
+int		 relay_capture_frame(struct relay *r, struct relay_slot *s, uint8_t *frame,
+		    size_t len, int truncated, unsigned int flags, const struct relay_now *now,
+		    struct relay_fwd *fwd);
+/* FRAME_F_* validation flags from a packet socket's TP_STATUS_* bits. */
+unsigned int	 relay_status_flags(uint32_t tp_status);
 /* The CLOCK_MONOTONIC time in ns (0 if the clock fails). */
 uint64_t	 relay_now_ns(void);
 /* Rewrite and send n frames from the mesh on every slot (split horizon). */

@@ -22,6 +22,16 @@
 #define FRAME_MAX		9216
 #define ETH_HLEN_		14
 
+/*
+ * Capture ring (--capture-ring MiB): TPACKET_V3 blocks that each hold a
+ * FRAME_MAX frame with its header; a block goes to the worker when full
+ * or after RING_TOV_MS.
+ */
+#define RING_BLOCK_SIZE		16384
+#define RING_BLOCKS_MAX		16384	/* 256 MiB */
+#define RING_TOV_MS		1
+#define RING_MIB_MAX		256
+
 /* The worker's channel to the helper is always this fd after exec. */
 #define CHANNEL_FD		3
 

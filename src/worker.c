@@ -55,10 +55,12 @@ static struct {
 	uint32_t		 nkeys;
 	int			 mesh_fd;
 	pid_t			 pid;
+	int			 ring_next;	/* the last slot's ring comes next */
 	int			 in_sink;
 	unsigned long		 log_lost;	/* lines the channel refused */
 } w;
 
+static int	 worker_send(uint32_t, const void *, size_t);
 static int	 worker_send_log(int, const char *);
 static void	 worker_log_sink(int, const char *);
 static void	 worker_event_log_cb(int, const char *);
@@ -69,6 +71,7 @@ static void	 worker_expect(const struct channel_msg *, uint32_t);
 static void	 worker_dispatch(struct channel_msg *);
 static void	 worker_conf_global(const struct channel_msg *);
 static void	 worker_conf_slot(const struct channel_msg *);
+static void	 worker_conf_ring(const struct channel_msg *);
 static void	 worker_conf_peer(const struct channel_msg *);
 static void	 worker_global_check(const struct msg_conf_global *);
 static void	 worker_options(const struct msg_conf_global *,
@@ -81,31 +84,39 @@ static void	 worker_log_startup(const struct relay *);
 static void	 worker_start(void);
 
 /*
- * Send one MSG_LOG without blocking: a slow helper costs log lines (they
+ * Send one message without blocking: a slow helper costs log lines (they
  * are counted), never relaying. channel_send blocks, so frame it here.
  */
 static int
-worker_send_log(int prio, const char *line)
+worker_send(uint32_t type, const void *data, size_t len)
 {
-	struct msg_log	 m;
 	struct msg_hdr	 hdr;
 	struct iovec	 iov[2];
 	struct msghdr	 mh;
 
-	memset(&m, 0, sizeof(m));
-	m.level = prio;
-	snprintf(m.text, sizeof(m.text), "%s", line);
-	hdr.type = MSG_LOG;
-	hdr.len = sizeof(m);
+	hdr.type = type;
+	hdr.len = (uint32_t)len;
 	iov[0].iov_base = &hdr;
 	iov[0].iov_len = sizeof(hdr);
-	iov[1].iov_base = &m;
-	iov[1].iov_len = sizeof(m);
+	iov[1].iov_base = (void *)data;
+	iov[1].iov_len = len;
 	memset(&mh, 0, sizeof(mh));
 	mh.msg_iov = iov;
 	mh.msg_iovlen = 2;
 	return sendmsg(CHANNEL_FD, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) == -1 ?
 	    -1 : 0;
+}
+
+/* One MSG_LOG line. */
+static int
+worker_send_log(int prio, const char *line)
+{
+	struct msg_log	 m;
+
+	memset(&m, 0, sizeof(m));
+	m.level = prio;
+	snprintf(m.text, sizeof(m.text), "%s", line);
+	return worker_send(MSG_LOG, &m, sizeof(m));
 }
 
 /* log.c sink: every line becomes a MSG_LOG to the helper. */
@@ -217,6 +228,7 @@ worker_main(const char *user, const char *chroot_dir, int foreground)
 	w.base = worker_event_base();
 	/* Allocate and register before the sandbox narrows what is allowed. */
 	w.relay = relay_new();
+	w.relay->tell_helper = worker_send;
 	w.chan_ev = event_new(w.base, CHANNEL_FD, EV_READ | EV_PERSIST,
 	    worker_channel_cb, NULL);
 	if (w.chan_ev == NULL ||
@@ -289,9 +301,12 @@ worker_dispatch(struct channel_msg *msg)
 		w.phase = PHASE_SLOTS;
 		break;
 	case PHASE_SLOTS:
-		worker_expect(msg, MSG_CONF_SLOT);
-		worker_conf_slot(msg);
-		if (w.relay->nslots == w.nslots)
+		worker_expect(msg, w.ring_next ? MSG_CONF_RING : MSG_CONF_SLOT);
+		if (w.ring_next)
+			worker_conf_ring(msg);
+		else
+			worker_conf_slot(msg);
+		if (w.relay->nslots == w.nslots && !w.ring_next)
 			w.phase = w.npeers > 0 ? PHASE_PEERS :
 			    w.nkeys > 0 ? PHASE_KEYS : PHASE_MESH;
 		break;
@@ -331,12 +346,22 @@ worker_dispatch(struct channel_msg *msg)
 static void
 worker_run(struct channel_msg *msg)
 {
+	struct msg_ring_ready	 ready;
+
 	switch (msg->hdr.type) {
 	case MSG_DUMP_COUNTERS:
 		relay_log_counters(w.relay);
 		break;
 	case MSG_CONF_KEYS:
 		worker_reload_keys(msg);
+		break;
+	case MSG_RING_READY:
+		memcpy(&ready, msg->data, sizeof(ready));
+		if (ready.slot >= w.relay->nslots ||
+		    w.relay->slots[ready.slot].ring.fd == -1 || ready.ok > 1)
+			fatalx("channel: MSG_RING_READY: slot %u ok %u",
+			    ready.slot, ready.ok);
+		capring_ready(w.relay, &w.relay->slots[ready.slot], ready.ok);
 		break;
 	case MSG_SHUTDOWN:
 		relay_log_counters(w.relay);
@@ -474,9 +499,31 @@ worker_conf_slot(const struct channel_msg *msg)
 	if (msg->fd < 0 || msg->fd == CHANNEL_FD)
 		fatalx("channel: MSG_CONF_SLOT: slot %u: bad fd %d", s.slot,
 		    msg->fd);
+	if (s.ring > 1)
+		fatalx("channel: MSG_CONF_SLOT: slot %u: ring %u", s.slot,
+		    s.ring);
 	if (relay_add_slot(w.relay, msg->fd, s.ifindex, s.ifname, s.mac,
 	    s.bcast) == -1)
 		fatal("channel: MSG_CONF_SLOT: slot %u", s.slot);
+	w.ring_next = s.ring;
+}
+
+/* MSG_CONF_RING: the capture ring of the slot just added. */
+static void
+worker_conf_ring(const struct channel_msg *msg)
+{
+	struct msg_conf_ring	 m;
+	struct relay_slot	*s = &w.relay->slots[w.relay->nslots - 1];
+
+	memcpy(&m, msg->data, sizeof(m));
+	if (m.slot != w.relay->nslots - 1 || msg->fd < 0 ||
+	    msg->fd == CHANNEL_FD)
+		fatalx("channel: MSG_CONF_RING: slot %u (expected %zu), fd %d",
+		    m.slot, w.relay->nslots - 1, msg->fd);
+	if (capring_set(&s->ring, msg->fd, m.block_size, m.block_nr) == -1)
+		fatalx("channel: MSG_CONF_RING: slot %u: %u blocks of %u bytes",
+		    m.slot, m.block_nr, m.block_size);
+	w.ring_next = 0;
 }
 
 /* MSG_CONF_PEER: one mesh peer, no duplicates, a format the mode allows. */
@@ -502,8 +549,8 @@ worker_conf_peer(const struct channel_msg *msg)
 
 /*
  * Check MSG_CONF_KEYS and build the keyring from it: 1..2 keys, ids
- * 1..255 and distinct, 16..64 bytes each. The secrets are wiped from the
- * message afterwards.
+ * 1..255 and distinct, 16..64 bytes each, a known algorithm. The secrets
+ * are wiped from the message afterwards.
  */
 static void
 worker_conf_keys(struct channel_msg *msg, struct auth_keyring *kr)
@@ -526,8 +573,12 @@ worker_conf_keys(struct channel_msg *msg, struct auth_keyring *kr)
 			fatalx("channel: MSG_CONF_KEYS: key %u: length %u not "
 			    "in %d..%d", k.keys[i].id, k.keys[i].len,
 			    AUTH_KEY_MIN, AUTH_KEY_MAX);
+		if (k.keys[i].alg >= AUTH_NALG)
+			fatalx("channel: MSG_CONF_KEYS: key %u: algorithm %u "
+			    "unknown", k.keys[i].id, k.keys[i].alg);
 		if (auth_keyring_add(kr, (uint8_t)k.keys[i].id,
-		    k.keys[i].secret, k.keys[i].len) == -1)
+		    (enum auth_alg)k.keys[i].alg, k.keys[i].secret,
+		    k.keys[i].len) == -1)
 			fatalx("channel: MSG_CONF_KEYS: key %u: %s",
 			    k.keys[i].id, errno == EEXIST ? "duplicate id" :
 			    "refused");

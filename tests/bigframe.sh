@@ -67,3 +67,37 @@ assert_eq "$(recv_lines sb1 ':40303 ')" $N \
 assert_eq "$(summary sb1 bad)" 0 \
     "B: damaged payloads"
 ok "oversized frames are dropped and counted, never cut"
+
+# 3. The same through the capture ring (16 KiB blocks): A restarts with a
+#    load-mode threshold of 100 pps, so at 2000 pps it reads the frames
+#    from its TPACKET_V3 ring after the first 10 ms.
+M=200
+relay_stop ra
+relay_start ra --coalesce 100 --other-relays "$(ip_of rb)" ||
+    fail "relay A did not restart"
+e0=$(rcounter rb 'counters:' emitted)
+recv_start sb sb2 -t 20 5076
+for a in "40304 100" "40305 9400" "40306 8000"; do
+	set -- $a
+	send ca -q -p "$1" -r 2000 -s "$2" 255.255.255.255 5076 $M ||
+	    fail "bcsend $2 (ring)"
+done
+recv_wait sb2 $M 10
+sleep 1
+bg_stop sb2
+relay_dump ra || fail "no counters from relay A"
+relay_dump rb || fail "no counters from relay B"
+grep -q 'load mode on: .*capturing into the ring' "${SR_RELAY_LOG[ra]}" ||
+    fail "relay A did not capture into its ring"
+assert_ge "$(rcounter ra 'iface eth0:' ring)" $((2 * M)) \
+    "relay A: frames read from the ring"
+assert_eq "$(rcounter ra 'drops capture:' truncated)" $M \
+    "relay A (ring): truncated (9442-byte frames)"
+assert_eq "$(rcounter ra 'counters:' forwarded)" $((2 * M)) \
+    "relay A (ring): forwarded (8042-byte and 142-byte frames)"
+assert_eq "$(( $(rcounter rb 'counters:' emitted) - e0 ))" $M \
+    "relay B: emitted (the control frames)"
+assert_eq "$(recv_lines sb2 ':40304 ')" $M "B: control datagrams (ring)"
+assert_eq "$(recv_lines sb2)" $M "B: datagrams received (ring; nothing cut)"
+assert_eq "$(summary sb2 bad)" 0 "B: damaged payloads (ring)"
+ok "through the capture ring too: oversized frames dropped, none cut"

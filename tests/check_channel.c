@@ -51,6 +51,12 @@ static const struct {
 	{ MSG_HELLO, TO_HELPER, sizeof(struct msg_hello), 0, "MSG_HELLO" },
 	{ MSG_READY, TO_HELPER, 0, 0, "MSG_READY" },
 	{ MSG_LOG, TO_HELPER, sizeof(struct msg_log), 0, "MSG_LOG" },
+	{ MSG_CONF_RING, TO_WORKER, sizeof(struct msg_conf_ring), 1,
+	    "MSG_CONF_RING" },
+	{ MSG_CAPTURE_MODE, TO_HELPER, sizeof(struct msg_capture_mode), 0,
+	    "MSG_CAPTURE_MODE" },
+	{ MSG_RING_READY, TO_WORKER, sizeof(struct msg_ring_ready), 0,
+	    "MSG_RING_READY" },
 };
 #define NEXPECT	(sizeof(expect_rules) / sizeof(expect_rules[0]))
 
@@ -193,10 +199,17 @@ START_TEST(test_table)
 	ck_assert_str_eq(proto_type_name(999), "unknown");
 	ck_assert_str_eq(proto_type_name(0), "unknown");
 	ck_assert_uint_eq(sizeof(struct msg_log), 1028);
-	/* PROTO_VERSION 3: twelve rows; the sizes both sides rely on. */
-	ck_assert_int_eq(PROTO_VERSION, 3);
-	ck_assert_uint_eq(NEXPECT, 12);
-	ck_assert_uint_eq(sizeof(struct msg_conf_keys), 4 + 2 * (4 + 4 + 64));
+	/* PROTO_VERSION 4: fifteen rows; the sizes both sides rely on. */
+	ck_assert_int_eq(PROTO_VERSION, 4);
+	ck_assert_uint_eq(NEXPECT, 15);
+	ck_assert_uint_eq(sizeof(struct msg_ring_ready), 8);
+	ck_assert_ptr_null(proto_rule_find(MSG_RING_READY, TO_HELPER));
+	ck_assert_uint_eq(sizeof(struct msg_conf_ring), 12);
+	ck_assert_uint_eq(sizeof(struct msg_capture_mode), 8);
+	/* Each goes one way only; the ring needs its fd. */
+	ck_assert_ptr_null(proto_rule_find(MSG_CONF_RING, TO_HELPER));
+	ck_assert_ptr_null(proto_rule_find(MSG_CAPTURE_MODE, TO_WORKER));
+	ck_assert_uint_eq(sizeof(struct msg_conf_keys), 4 + 2 * (4 + 4 + 4 + 64));
 	ck_assert_uint_eq(sizeof(struct msg_conf_peer), 12);
 	ck_assert_uint_eq(sizeof(struct msg_conf_global),
 	    4 * 4 + 2 * MAX_PORTS + 2 + 2 + 4 + 12 * 4);
@@ -246,8 +259,8 @@ START_TEST(test_conf_keys)
 	/* Wrong length, an fd, or the wrong direction: refused. */
 	ck_assert_int_eq(channel_send(sv[0], MSG_CONF_KEYS, &k, sizeof(k) - 1,
 	    -1), 0);
-	expect_reject(sv[1], TO_WORKER, EPROTO, "MSG_CONF_KEYS: length 147,"
-	    " expected 148");
+	expect_reject(sv[1], TO_WORKER, EPROTO, "MSG_CONF_KEYS: length 155,"
+	    " expected 156");
 	ck_assert_int_eq(channel_send(sv[0], MSG_CONF_KEYS, &k, 0, -1), 0);
 	expect_reject(sv[1], TO_WORKER, EPROTO, "MSG_CONF_KEYS: length 0");
 	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);

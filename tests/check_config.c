@@ -176,6 +176,8 @@ START_TEST(test_defaults)
 	assert_printed(&c, "coalesce = 20000/1000  # default\n");
 	ck_assert_uint_eq(c.coalesce.pps, 20000);
 	ck_assert_uint_eq(c.coalesce.interval_us, 1000);
+	assert_printed(&c, "capture-ring = 4  # default\n");
+	ck_assert_uint_eq(c.capture_ring, 4);
 }
 END_TEST
 
@@ -206,7 +208,7 @@ START_TEST(test_cli_only)
 	    "--mesh-auth", "accept-both", "--hello-interval", "5",
 	    "--mesh-freshness", "60", "--dedup-window", "250", "--rate-source",
 	    "100", "--rate-peer", "0", "--rate-global=3000/3500",
-	    "--coalesce", "40000/100"), NULL), 0);
+	    "--coalesce", "40000/100", "--capture-ring", "0"), NULL), 0);
 	ck_assert_uint_eq(c.nifaces, 2);
 	ck_assert_str_eq(c.ifnames[0], "lo");
 	ck_assert_str_eq(c.ifnames[1], "eth1");
@@ -241,6 +243,7 @@ START_TEST(test_cli_only)
 	ck_assert_uint_eq(c.rate_global.burst, 3500);
 	ck_assert_uint_eq(c.coalesce.pps, 40000);
 	ck_assert_uint_eq(c.coalesce.interval_us, 100);
+	ck_assert_uint_eq(c.capture_ring, 0);
 	for (k = 0; k < KEY_MAX; k++)
 		ck_assert_int_eq(c.origin[k], ORIGIN_CLI);
 	assert_printed(&c, "coalesce = 40000/100  # command line\n");
@@ -333,6 +336,7 @@ START_TEST(test_file_only)
 	    "other-relays = 198.18.6.2/native\n"
 	    "rate-global = 0\n"
 	    "coalesce = 0\n"
+	    "capture-ring = 8\n"
 	    "# last line without a newline\n"
 	    "mesh-port = 7301");
 	ck_assert_msg(load(&c, err, sizeof(err), path, NOARGS, NULL) == 0, "%s", err);
@@ -342,7 +346,8 @@ START_TEST(test_file_only)
 	ck_assert_uint_eq(c.nports, 2);
 	ck_assert_uint_eq(c.ports[1], 5064);
 	ck_assert_uint_eq(c.mesh_port, 7301);
-	ck_assert_int_eq(c.origin_line[KEY_MESH_PORT], 22);
+	ck_assert_int_eq(c.origin_line[KEY_MESH_PORT], 23);
+	ck_assert_uint_eq(c.capture_ring, 8);
 	ck_assert_uint_eq(c.npeers, 5);
 	ck_assert_int_eq(c.peers[4].format, PEER_FORMAT_NATIVE);
 	ck_assert_int_eq(c.peers[3].format, PEER_FORMAT_AUTO);
@@ -418,6 +423,8 @@ static const struct prec_case {
 	    { "--mesh-freshness", "5", NULL }, { "30", "3600", NULL, "5" } },
 	{ KEY_DEDUP_WINDOW, "dedup-window = 1", NULL,
 	    { "--dedup-window", "2000", NULL }, { "500", "1", NULL, "2000" } },
+	{ KEY_CAPTURE_RING, "capture-ring = 256", NULL,
+	    { "--capture-ring", "1", NULL }, { "4", "256", NULL, "1" } },
 	{ KEY_RATE_SOURCE, "rate-source = 0", NULL,
 	    { "--rate-source", "10/15", NULL },
 	    { "2000/4000", "0", NULL, "10/15" } },
@@ -611,6 +618,12 @@ static const struct err_case {
 	    { "dedup-window: \"60001\": not a number of milliseconds" } },
 	{ { NULL }, { NULL }, "dedup-window = 5s\n",
 	    { "%F:1: dedup-window: \"5s\": not a number of milliseconds" } },
+	{ { "--capture-ring", "257" }, { NULL }, NULL, { "command line:"
+	    " capture-ring: \"257\": not a number of MiB from 0 to 256" } },
+	{ { "--capture-ring", "-1" }, { NULL }, NULL,
+	    { "capture-ring: \"-1\": not a number of MiB" } },
+	{ { NULL }, { NULL }, "capture-ring = 4M\n",
+	    { "%F:1: capture-ring: \"4M\": not a number of MiB from 0 to 256" } },
 	{ { "--rate-source", "x" }, { NULL }, NULL, { "command line: rate-source:"
 	    " \"x\": not PPS or PPS/BURST: PPS must be a number of packets per"
 	    " second from 0 (unlimited) to 10000000" } },
@@ -1187,8 +1200,9 @@ START_TEST(test_usage_and_names)
 	    "usage: snowrelayd [-dhnV] [-b port[,port...]] [-f file] [-l level]"
 	    " [-m port]\n"
 	    "                  [-t interface[,interface...]] [-u user]"
-	    " [--chroot dir]\n"
-	    "                  [--coalesce pps[/us]] [--dedup-window ms]\n"
+	    " [--capture-ring mib]\n"
+	    "                  [--chroot dir] [--coalesce pps[/us]]"
+	    " [--dedup-window ms]\n"
 	    "                  [--hello-interval seconds]\n"
 	    "                  [--mesh-auth off|accept-both|required]\n"
 	    "                  [--mesh-freshness seconds] [--mesh-key-file file]\n"

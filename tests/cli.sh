@@ -114,6 +114,7 @@ for line in \
     "rate-peer = 20000/40000  # default" \
     "rate-global = 100000/200000  # default" \
     "coalesce = 20000/1000  # default" \
+    "capture-ring = 4  # default" \
     "# configuration file: $EMPTY" \
     "configuration OK"; do
 	expect_line "$line"
@@ -163,6 +164,8 @@ expect_error 'command line: coalesce: "20000/20": US must be a number of microse
     -- -t lo --coalesce 20000/20
 expect_error 'command line: coalesce: "fast": not PPS or PPS/US' \
     -- -t lo --coalesce fast
+expect_error 'command line: capture-ring: "512": not a number of MiB from 0 to 256' \
+    -- -t lo --capture-ring 512
 expect_error 'command line: rate-source: "0/10": a burst needs a rate: 0 alone means unlimited' \
     -- -t lo --rate-source 0/10
 expect_error 'command line: rate-global: "fast": not PPS or PPS/BURST' \

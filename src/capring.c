@@ -1,0 +1,267 @@
+/*
+ * Copyright (c) 2026 The snowrelay authors
+ * SPDX-License-Identifier: ISC
+ *
+ * Reading a slot's TPACKET_V3 capture ring (see capring.h). A block
+ * belongs to the worker from the moment the kernel sets TP_STATUS_USER
+ * in it until the worker writes TP_STATUS_KERNEL back; the frames it
+ * holds are checked and forwarded in place, before it is given back.
+ */
+#include <sys/mman.h>
+
+#include <errno.h>
+#include <linux/if_packet.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "capring.h"
+#include "drain.h"
+#include "log.h"
+#include "meshio.h"
+#include "proto.h"
+#include "relay.h"
+
+static void	 capring_cb(int, short, void *);
+static void	 capring_release_cb(int, short, void *);
+static int	 capring_block(struct relay *, struct relay_slot *,
+		    uint8_t *);
+static void	 capring_forward(struct relay *, struct relay_fwd *,
+		    size_t *, const struct relay_now *);
+
+void
+capring_init(struct capring *cr)
+{
+	memset(cr, 0, sizeof(*cr));
+	cr->fd = -1;
+}
+
+int
+capring_set(struct capring *cr, int fd, uint32_t block_size,
+    uint32_t block_nr)
+{
+	long	 page = sysconf(_SC_PAGESIZE);
+
+	if (fd < 0 || block_size < RING_BLOCK_SIZE || page <= 0 ||
+	    block_size % (uint32_t)page != 0 || block_size > (1U << 24) ||
+	    block_nr == 0 || block_nr > RING_BLOCKS_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	cr->fd = fd;
+	cr->block_size = block_size;
+	cr->block_nr = block_nr;
+	cr->cur = 0;
+	return 0;
+}
+
+int
+capring_start(struct relay_slot *s, struct event_base *base)
+{
+	if (s->ring.fd == -1)
+		return 0;
+	s->ring.ev = event_new(base, s->ring.fd, EV_READ | EV_PERSIST,
+	    capring_cb, s);
+	s->ring.release_ev = evtimer_new(base, capring_release_cb, s);
+	if (s->ring.ev == NULL || s->ring.release_ev == NULL ||
+	    event_priority_set(s->ring.ev, RELAY_PRIO_CAPTURE) == -1 ||
+	    event_add(s->ring.ev, NULL) == -1)
+		return -1;
+	return 0;
+}
+
+/* Ask the helper for req (enum capture_ring_req) on s's ring; 0 or -1. */
+static int
+capring_tell(struct relay *r, struct relay_slot *s, uint32_t req)
+{
+	struct msg_capture_mode	 m;
+
+	memset(&m, 0, sizeof(m));
+	m.slot = (uint32_t)(s - r->slots);
+	m.ring = req;
+	/* Not sent (channel full): the socket that captures now goes on. */
+	if (r->tell_helper == NULL ||
+	    r->tell_helper(MSG_CAPTURE_MODE, &m, sizeof(m)) == -1) {
+		log_warn("%s: cannot ask the helper for capture ring request %u",
+		    s->name, req);
+		return -1;
+	}
+	return 0;
+}
+
+/* Unmap and free the ring a little after load mode, once drained. */
+static void
+capring_schedule_release(struct relay_slot *s)
+{
+	struct timeval	 tv = { 0, CAPRING_RELEASE_MS * 1000 };
+
+	if (s->ring.release_ev != NULL &&
+	    evtimer_add(s->ring.release_ev, &tv) == -1)
+		log_warnx("%s: cannot schedule the capture ring's release",
+		    s->name);
+}
+
+int
+capring_request(struct relay *r, struct relay_slot *s, int on)
+{
+	if (s->ring.fd == -1 || s->ring.broken)
+		return -1;
+	if (s->ring.on == on)
+		return 0;
+	if (capring_tell(r, s, on ? RING_ON : RING_OFF) == -1)
+		return -1;
+	s->ring.on = on;
+	if (!on && s->ring.map != NULL)
+		capring_schedule_release(s);
+	return 0;
+}
+
+/*
+ * Map the ring the helper made and bound. The kernel hands its pages over
+ * at mmap time, so the worker's resident memory grows by the ring's size
+ * while it is mapped. A ring that cannot be mapped is given up for good:
+ * the helper goes back to the plain socket and frees the ring (the frames
+ * already in it cannot be read: logged as such).
+ */
+void
+capring_ready(struct relay *r, struct relay_slot *s, int ok)
+{
+	struct capring	*cr = &s->ring;
+	void		*p;
+
+	if (!ok) {
+		log_warnx("%s: the helper could not start the capture ring;"
+		    " capturing per frame", s->name);
+		return;
+	}
+	if (cr->map == NULL) {
+		p = mmap(NULL, cr->block_size * cr->block_nr,
+		    PROT_READ | PROT_WRITE, MAP_SHARED, cr->fd, 0);
+		if (p == MAP_FAILED) {
+			log_warn("%s: capture ring of %zu KiB: mmap; frames"
+			    " captured into it since load mode began are lost;"
+			    " capturing per frame from now on", s->name,
+			    cr->block_size * cr->block_nr / 1024);
+			cr->broken = 1;
+			cr->on = 0;
+			(void)capring_tell(r, s, RING_OFF);
+			(void)capring_tell(r, s, RING_RELEASE);
+			return;
+		}
+		cr->map = p;
+		cr->cur = 0;
+	}
+	/* Load mode ended before the answer came: read it, then free it. */
+	if (!cr->on)
+		capring_schedule_release(s);
+}
+
+/* Load mode ended a while ago: the last blocks, then unmap and free. */
+static void
+capring_release_cb(int fd, short events, void *arg)
+{
+	struct relay_slot	*s = arg;
+	struct capring		*cr = &s->ring;
+
+	(void)fd;
+	(void)events;
+	if (cr->on || cr->map == NULL)
+		return;
+	(void)capring_drain(s->relay, s, cr->block_nr);
+	if (munmap(cr->map, cr->block_size * cr->block_nr) == -1) {
+		log_warn("%s: capture ring: munmap", s->name);
+		return;
+	}
+	cr->map = NULL;
+	cr->cur = 0;
+	(void)capring_tell(s->relay, s, RING_RELEASE);
+}
+
+int
+capring_drain(struct relay *r, struct relay_slot *s, size_t max)
+{
+	struct capring			*cr = &s->ring;
+	struct tpacket_block_desc	*bd;
+	size_t				 n;
+	int				 total = 0;
+
+	if (cr->map == NULL)
+		return 0;
+	for (n = 0; n < max; n++) {
+		bd = (struct tpacket_block_desc *)(void *)(cr->map +
+		    cr->cur * cr->block_size);
+		if ((__atomic_load_n(&bd->hdr.bh1.block_status,
+		    __ATOMIC_ACQUIRE) & TP_STATUS_USER) == 0)
+			break;
+		total += capring_block(r, s, (uint8_t *)bd);
+		/* The frames were sent or dropped: the kernel may refill it. */
+		__atomic_store_n(&bd->hdr.bh1.block_status, TP_STATUS_KERNEL,
+		    __ATOMIC_RELEASE);
+		cr->cur = (cr->cur + 1) % cr->block_nr;
+	}
+	s->c.ring += (uint64_t)total;
+	return total;
+}
+
+/* Send the frames gathered so far to the mesh. */
+static void
+capring_forward(struct relay *r, struct relay_fwd *fwd, size_t *nfwd,
+    const struct relay_now *now)
+{
+	if (*nfwd > 0 && r->peers.npeers > 0)
+		meshio_forward(r, fwd, *nfwd, now);
+	*nfwd = 0;
+}
+
+/*
+ * The frames of one retired block, in RELAY_BATCH sends. The kernel
+ * wrote the offsets; they are checked anyway, so a bad one ends the
+ * block (logged) instead of reading outside it. Returns the frames read.
+ */
+static int
+capring_block(struct relay *r, struct relay_slot *s, uint8_t *blk)
+{
+	struct tpacket_block_desc	*bd = (void *)blk;
+	struct tpacket3_hdr		*h;
+	struct relay_fwd		 fwd[RELAY_BATCH];
+	struct relay_now		 now;
+	size_t				 bsize = s->ring.block_size, off, nfwd = 0;
+	uint32_t			 i, npkts = bd->hdr.bh1.num_pkts;
+
+	relay_clock(&now);
+	off = bd->hdr.bh1.offset_to_first_pkt;
+	for (i = 0; i < npkts; i++) {
+		h = (struct tpacket3_hdr *)(void *)(blk + off);
+		if (off < sizeof(*bd) || off > bsize - sizeof(*h) ||
+		    h->tp_mac > bsize - off ||
+		    h->tp_snaplen > bsize - off - h->tp_mac) {
+			if (log_ratelimit_ok(&s->rl, now.sec))
+				log_warnx("%s: capture ring: frame %u of %u out"
+				    " of its block; rest of the block skipped",
+				    s->name, i + 1, npkts);
+			break;
+		}
+		if (relay_capture_frame(r, s, blk + off + h->tp_mac,
+		    h->tp_len, h->tp_snaplen < h->tp_len,
+		    relay_status_flags(h->tp_status), &now, &fwd[nfwd]) &&
+		    ++nfwd == RELAY_BATCH)
+			capring_forward(r, fwd, &nfwd, &now);
+		off += h->tp_next_offset;
+	}
+	capring_forward(r, fwd, &nfwd, &now);
+	return (int)i;
+}
+
+/* Blocks retired after load mode ended (or a ring that fills slowly). */
+static void
+capring_cb(int fd, short events, void *arg)
+{
+	struct relay_slot	*s = arg;
+	int			 n;
+
+	(void)fd;
+	(void)events;
+	n = capring_drain(s->relay, s, s->ring.block_nr);
+	drain_after_wakeup(s->relay, n);
+}
