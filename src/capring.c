@@ -25,10 +25,9 @@
 
 static void	 capring_cb(int, short, void *);
 static void	 capring_release_cb(int, short, void *);
+struct capring_batch;
 static int	 capring_block(struct relay *, struct relay_slot *,
-		    uint8_t *);
-static void	 capring_forward(struct relay *, struct relay_fwd *,
-		    size_t *, const struct relay_now *);
+		    struct tpacket_block_desc *, struct capring_batch *);
 
 void
 capring_init(struct capring *cr)
@@ -178,65 +177,90 @@ capring_release_cb(int fd, short events, void *arg)
 	(void)capring_tell(s->relay, s, RING_RELEASE);
 }
 
+/*
+ * A batch of frames on their way to the mesh, gathered across blocks: a
+ * 16 KiB block holds only some ten 1400-byte frames, and sendmmsg costs
+ * far more per frame in batches of ten than of RELAY_BATCH (perf.md
+ * section 5). A block is given back once none of its frames waits.
+ */
+struct capring_batch {
+	struct relay_fwd		 fwd[RELAY_BATCH];
+	size_t				 nfwd;
+	struct tpacket_block_desc	*held[RELAY_BATCH];	/* frames in fwd */
+	size_t				 nheld;
+	struct relay_now		 now;
+};
+
+/* Give a block back: the kernel may refill it. */
+static void
+capring_release_block(struct tpacket_block_desc *bd)
+{
+	__atomic_store_n(&bd->hdr.bh1.block_status, TP_STATUS_KERNEL,
+	    __ATOMIC_RELEASE);
+}
+
+/* Send the batch to the mesh, then give back the blocks it held. */
+static void
+capring_flush(struct relay *r, struct capring_batch *b)
+{
+	size_t	 i;
+
+	if (b->nfwd > 0 && r->peers.npeers > 0)
+		meshio_forward(r, b->fwd, b->nfwd, &b->now);
+	b->nfwd = 0;
+	for (i = 0; i < b->nheld; i++)
+		capring_release_block(b->held[i]);
+	b->nheld = 0;
+}
+
 int
 capring_drain(struct relay *r, struct relay_slot *s, size_t max)
 {
 	struct capring			*cr = &s->ring;
 	struct tpacket_block_desc	*bd;
+	struct capring_batch		 b;
 	size_t				 n;
 	int				 total = 0;
 
 	if (cr->map == NULL)
 		return 0;
+	b.nfwd = b.nheld = 0;
+	relay_clock(&b.now);
 	for (n = 0; n < max; n++) {
 		bd = (struct tpacket_block_desc *)(void *)(cr->map +
 		    cr->cur * cr->block_size);
 		if ((__atomic_load_n(&bd->hdr.bh1.block_status,
 		    __ATOMIC_ACQUIRE) & TP_STATUS_USER) == 0)
 			break;
-		total += capring_block(r, s, (uint8_t *)bd);
-		/* The frames were sent or dropped: the kernel may refill it. */
-		__atomic_store_n(&bd->hdr.bh1.block_status, TP_STATUS_KERNEL,
-		    __ATOMIC_RELEASE);
+		total += capring_block(r, s, bd, &b);
 		cr->cur = (cr->cur + 1) % cr->block_nr;
 	}
+	capring_flush(r, &b);
 	s->c.ring += (uint64_t)total;
 	return total;
 }
 
-/* Send the frames gathered so far to the mesh. */
-static void
-capring_forward(struct relay *r, struct relay_fwd *fwd, size_t *nfwd,
-    const struct relay_now *now)
-{
-	if (*nfwd > 0 && r->peers.npeers > 0)
-		meshio_forward(r, fwd, *nfwd, now);
-	*nfwd = 0;
-}
-
 /*
- * The frames of one retired block, in RELAY_BATCH sends. The kernel
- * wrote the offsets; they are checked anyway, so a bad one ends the
- * block (logged) instead of reading outside it. Returns the frames read.
+ * The frames of one retired block into the batch. The kernel wrote the
+ * offsets; they are checked anyway, so a bad one ends the block (logged)
+ * instead of reading outside it. Returns the frames read.
  */
 static int
-capring_block(struct relay *r, struct relay_slot *s, uint8_t *blk)
+capring_block(struct relay *r, struct relay_slot *s,
+    struct tpacket_block_desc *bd, struct capring_batch *b)
 {
-	struct tpacket_block_desc	*bd = (void *)blk;
-	struct tpacket3_hdr		*h;
-	struct relay_fwd		 fwd[RELAY_BATCH];
-	struct relay_now		 now;
-	size_t				 bsize = s->ring.block_size, off, nfwd = 0;
-	uint32_t			 i, npkts = bd->hdr.bh1.num_pkts;
+	uint8_t			*blk = (uint8_t *)bd;
+	struct tpacket3_hdr	*h;
+	size_t			 bsize = s->ring.block_size, off, mine = 0;
+	uint32_t		 i, npkts = bd->hdr.bh1.num_pkts;
 
-	relay_clock(&now);
 	off = bd->hdr.bh1.offset_to_first_pkt;
 	for (i = 0; i < npkts; i++) {
 		h = (struct tpacket3_hdr *)(void *)(blk + off);
 		if (off < sizeof(*bd) || off > bsize - sizeof(*h) ||
 		    h->tp_mac > bsize - off ||
 		    h->tp_snaplen > bsize - off - h->tp_mac) {
-			if (log_ratelimit_ok(&s->rl, now.sec))
+			if (log_ratelimit_ok(&s->rl, b->now.sec))
 				log_warnx("%s: capture ring: frame %u of %u out"
 				    " of its block; rest of the block skipped",
 				    s->name, i + 1, npkts);
@@ -244,12 +268,23 @@ capring_block(struct relay *r, struct relay_slot *s, uint8_t *blk)
 		}
 		if (relay_capture_frame(r, s, blk + off + h->tp_mac,
 		    h->tp_len, h->tp_snaplen < h->tp_len,
-		    relay_status_flags(h->tp_status), &now, &fwd[nfwd]) &&
-		    ++nfwd == RELAY_BATCH)
-			capring_forward(r, fwd, &nfwd, &now);
+		    relay_status_flags(h->tp_status), &b->now,
+		    &b->fwd[b->nfwd])) {
+			b->nfwd++;
+			mine++;
+		}
+		if (b->nfwd == RELAY_BATCH) {
+			/* This block's frames so far go too; it stays ours. */
+			capring_flush(r, b);
+			mine = 0;
+		}
 		off += h->tp_next_offset;
 	}
-	capring_forward(r, fwd, &nfwd, &now);
+	/* Every block in held has a frame in fwd: at most RELAY_BATCH. */
+	if (mine > 0)
+		b->held[b->nheld++] = bd;
+	else
+		capring_release_block(bd);
 	return (int)i;
 }
 

@@ -74,22 +74,10 @@ fi
 recv_start sb sbw -t 50 5076
 recv_start b2 b2w -t 50 5076
 
-# phase WHAT COUNTER N CMD...: dump B's counters, run CMD, dump again, and
-# check that exactly the drop counter COUNTER moved, by exactly N.
+# phase WHAT COUNTER N CMD...: drop_phase (tests/lib.sh) on relay B.
 phase()
 {
-	local what=$1 want=$2 n=$3 before changed
-
-	shift 3
-	relay_dump rb || fail "$what: relay B did not dump its counters"
-	before="$SR_TMP/before.$want"
-	dump_kv rb 'drops mesh:' >"$before"
-	"$@" >"$SR_TMP/phase.out" 2>&1 || fail "$what: $(cat "$SR_TMP/phase.out")"
-	sleep 0.5
-	relay_dump rb || fail "$what: relay B did not dump its counters"
-	changed=$(dump_changed rb 'drops mesh:' "$before")
-	say "$what: drops mesh changed: ${changed:-nothing}"
-	assert_eq "$changed" "$want=$n " "$what: the only drop counter that moved"
+	drop_phase "$1" rb "${@:2}"
 }
 
 NS="--native -K $KEY"

@@ -573,25 +573,49 @@ key_hex()
 	printf 'snowrelay-test-key-%s' "$1" | sha256sum | cut -c1-64
 }
 
-# key_file NAME ID...: write $SR_KEYDIR/NAME with one "ID HEX" line per id
-# (the first is the primary), owned by nobody, mode 600, replacing any
-# old file atomically. Prints the path.
+# key_file NAME ID[:ALG]...: write $SR_KEYDIR/NAME with one "ID HEX" line
+# per key ("ID HEX ALG" for ID:ALG; the first is the primary), owned by
+# nobody, mode 600, replacing any old file atomically. Prints the path.
 key_file()
 {
-	local f="$SR_KEYDIR/$1" tmp id
+	local f="$SR_KEYDIR/$1" tmp k id
 
 	shift
 	[ -n "$SR_KEYDIR" ] || fail "key_file: call keys_init first"
 	tmp=$(mktemp "$SR_KEYDIR/.new.XXXXXX") || fail "mktemp key file"
 	{
 		echo "# snowrelay test keys"
-		for id in "$@"; do
-			echo "$id $(key_hex "$id")"
+		# ID, or ID:ALG for a key with an algorithm field.
+		for k in "$@"; do
+			id=${k%%:*}
+			case $k in
+			*:*)	echo "$id $(key_hex "$id") ${k#*:}" ;;
+			*)	echo "$id $(key_hex "$id")" ;;
+			esac
 		done
 	} >"$tmp"
 	chmod 600 "$tmp" && chown nobody "$tmp" && mv -f "$tmp" "$f" ||
 	    fail "key file $f"
 	echo "$f"
+}
+
+# drop_phase WHAT RELAY COUNTER N CMD...: dump RELAY's counters, run CMD,
+# dump again, and check that exactly the "drops mesh:" counter COUNTER
+# moved, by exactly N.
+drop_phase()
+{
+	local what=$1 r=$2 want=$3 n=$4 before changed
+
+	shift 4
+	relay_dump "$r" || fail "$what: relay $r did not dump its counters"
+	before="$SR_TMP/before.$r.$want"
+	dump_kv "$r" 'drops mesh:' >"$before"
+	"$@" >"$SR_TMP/phase.out" 2>&1 || fail "$what: $(cat "$SR_TMP/phase.out")"
+	sleep 0.5
+	relay_dump "$r" || fail "$what: relay $r did not dump its counters"
+	changed=$(dump_changed "$r" 'drops mesh:' "$before")
+	say "$what: relay $r: drops mesh changed: ${changed:-nothing}"
+	assert_eq "$changed" "$want=$n " "$what: the only drop counter that moved"
 }
 
 # log_count NAME ERE: lines of relay NAME's log matching the extended regex.

@@ -30,47 +30,6 @@ CA=$(ip_of ca)
 SB=$(ip_of sb)
 keys_init
 
-# ukey_file NAME ID[:ALG]...: as key_file (tests/lib.sh), each key with an
-# optional algorithm word: "1:umac-128" writes "1 HEX umac-128".
-ukey_file()
-{
-	local f="$SR_KEYDIR/$1" tmp k id
-
-	shift
-	tmp=$(mktemp "$SR_KEYDIR/.new.XXXXXX") || fail "mktemp key file"
-	{
-		echo "# snowrelay test keys"
-		for k in "$@"; do
-			id=${k%%:*}
-			case $k in
-			*:*)	echo "$id $(key_hex "$id") ${k#*:}" ;;
-			*)	echo "$id $(key_hex "$id")" ;;
-			esac
-		done
-	} >"$tmp"
-	chmod 600 "$tmp" && chown nobody "$tmp" && mv -f "$tmp" "$f" ||
-	    fail "key file $f"
-	echo "$f"
-}
-
-# phase WHAT RELAY COUNTER N CMD...: as in auth.sh: exactly the drop
-# counter COUNTER of RELAY moves, by exactly N, while CMD runs.
-phase()
-{
-	local what=$1 r=$2 want=$3 n=$4 before changed
-
-	shift 4
-	relay_dump "$r" || fail "$what: relay $r did not dump its counters"
-	before="$SR_TMP/before.$r.$want"
-	dump_kv "$r" 'drops mesh:' >"$before"
-	"$@" >"$SR_TMP/phase.out" 2>&1 || fail "$what: $(cat "$SR_TMP/phase.out")"
-	sleep 0.5
-	relay_dump "$r" || fail "$what: relay $r did not dump its counters"
-	changed=$(dump_changed "$r" 'drops mesh:' "$before")
-	say "$what: relay $r: drops mesh changed: ${changed:-nothing}"
-	assert_eq "$changed" "$want=$n " "$what: the only drop counter that moved"
-}
-
 # two_way TAG PORT_A PORT_B EXPECT: N broadcasts from ca (source port
 # PORT_A) and N from sb (PORT_B), received by b2 (as TAG-ab) and a2 (as
 # TAG-ba); each waits (<= 5 s) for EXPECT datagrams, the local ones included.
@@ -87,8 +46,8 @@ two_way()
 	bg_stop "$1-ba"
 }
 
-KU=$(ukey_file umac.key 1:umac-128)
-KH=$(ukey_file hmac.key 1:hmac-sha256)
+KU=$(key_file umac.key 1:umac-128)
+KH=$(key_file hmac.key 1:hmac-sha256)
 grep -q '^1 [0-9a-f]* umac-128$' "$KU" || fail "key file $KU: no \"1 HEX umac-128\" line"
 
 # ---- 1. both relays umac-128 ----------------------------------------------------
@@ -102,7 +61,7 @@ recv_wait ms 5 5
 sleep 0.3
 bg_stop ms
 assert_eq "$(recv_lines ms ':41501 ')" 5 "meshsend's UMAC-128 datagrams on B"
-phase "forged UMAC tag" rb bad_tag 5 mesh ra -q --native -K "$KU" --bad-tag -S 41502 -n 5 -r 200 "$B"
+drop_phase "forged UMAC tag" rb bad_tag 5 mesh ra -q --native -K "$KU" --bad-tag -S 41502 -n 5 -r 200 "$B"
 relay_start ra --mesh-key-file "$KU" --mesh-auth required --hello-interval $HI \
     --other-relays "$B" || fail "relay A did not start"
 peers_wait_up rb 6 "$A" || fail "relay B: peer A not up"
@@ -161,8 +120,8 @@ mv "$(relay_log ra)" "$SR_TMP/relay-ra-mismatch.log"
 mv "$(relay_log rb)" "$SR_TMP/relay-rb-mismatch.log"
 
 # ---- 3. rotation: key 1 hmac-sha256 -> key 2 umac-128, traffic flowing -----------
-KA=$(ukey_file ra.key 1)
-KB=$(ukey_file rb.key 1 2:umac-128)
+KA=$(key_file ra.key 1)
+KB=$(key_file rb.key 1 2:umac-128)
 relay_start ra --mesh-key-file "$KA" --mesh-auth required --hello-interval $HI \
     --other-relays "$B" || fail "relay A did not start"
 relay_start rb --mesh-key-file "$KB" --mesh-auth required --hello-interval $HI \
@@ -176,8 +135,8 @@ recv_start a2 btoa -t $T 5076
 bg_start ca sa timeout $T "$TOOLS/bcsend" -q -p 40521 -r $RATE 255.255.255.255 5076 $(( RATE * SECS ))
 bg_start sb sb timeout $T "$TOOLS/bcsend" -q -p 40522 -r $RATE 255.255.255.255 5076 $(( RATE * SECS ))
 sleep 2.5
-ukey_file ra.key 2:umac-128 >/dev/null
-ukey_file rb.key 2:umac-128 >/dev/null
+key_file ra.key 2:umac-128 >/dev/null
+key_file rb.key 2:umac-128 >/dev/null
 kill -HUP "$(relay_pid ra)" || fail "SIGHUP relay A"
 say "relay A: keys {2 umac-128}, SIGHUP"
 sleep 1
@@ -203,7 +162,7 @@ pid_gone "$(relay_pid rb)" && fail "relay B died"
 relay_dump rb || fail "relay B: no counters"
 assert_eq "$(rcounter rb 'drops mesh:' bad_tag)" 0 "rotation: relay B: bad_tag"
 # Key 2 signed as hmac-sha256: known id, wrong algorithm.
-K2H=$(ukey_file k2hmac.key 2:hmac-sha256)
-phase "key 2 with the wrong algorithm" rb bad_tag 5 \
+K2H=$(key_file k2hmac.key 2:hmac-sha256)
+drop_phase "key 2 with the wrong algorithm" rb bad_tag 5 \
     mesh ra -q --native -K "$K2H" -S 41521 -n 5 -r 100 "$B"
 ok "umac-128 checks passed"
