@@ -268,7 +268,7 @@ capring_block(struct relay *r, struct relay_slot *s,
 		}
 		if (relay_capture_frame(r, s, blk + off + h->tp_mac,
 		    h->tp_len, h->tp_snaplen < h->tp_len,
-		    relay_status_flags(h->tp_status), &b->now,
+		    relay_status_flags(h->tp_status) | FRAME_F_CSUM_LAZY, &b->now,
 		    &b->fwd[b->nfwd])) {
 			b->nfwd++;
 			mine++;

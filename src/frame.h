@@ -69,6 +69,16 @@ struct frame_info {
  * carry partial checksums. With it, info->csum_partial stays 0.
  */
 #define FRAME_F_CSUM_VALID	0x04
+/*
+ * Read the payload for the UDP checksum only if the field holds the
+ * pseudo-header sum (it may be an unfinished CHECKSUM_PARTIAL one, to
+ * finish or refuse); otherwise take the field as it is. The relay sets it
+ * on its data path: a frame's UDP checksum matters only to the hosts that
+ * receive it, which drop a bad one, and a destination rewrite keeps a bad
+ * checksum exactly as bad (RFC 1624), so the checksum is read only where
+ * a rewrite or a partial sum needs it.
+ */
+#define FRAME_F_CSUM_LAZY	0x08
 
 /*
  * Check frame[0..len) is Ethernet II + IPv4 (any legal IHL, not a fragment)

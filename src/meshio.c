@@ -538,7 +538,7 @@ meshio_frame(struct relay *r, struct peer *p, uint8_t *frame, size_t len,
 	uint64_t		 h;
 
 	ferr = frame_validate(frame, len, r->ports, r->nports,
-	    FRAME_F_ACCEPT_PARTIAL | flags, info);
+	    FRAME_F_ACCEPT_PARTIAL | FRAME_F_CSUM_LAZY | flags, info);
 	if (ferr != FRAME_OK) {
 		r->c.mesh_frame_drops[ferr < FRAME_NERR ? ferr : FRAME_OK]++;
 		meshio_drop(r, p, now->sec, frame_err_name(ferr));

@@ -368,7 +368,7 @@ relay_capture_one(struct relay *r, struct relay_slot *s, int i,
 	/* With MSG_TRUNC msg_len is the real length. */
 	return relay_capture_frame(r, s, r->b->cap_data[i], m->msg_len,
 	    (m->msg_hdr.msg_flags & MSG_TRUNC) != 0,
-	    relay_auxflags(&m->msg_hdr), now, fwd);
+	    relay_auxflags(&m->msg_hdr) | FRAME_F_CSUM_LAZY, now, fwd);
 }
 
 /* See relay.h. Too long or cut: dropped, never forwarded cut. */

@@ -604,6 +604,45 @@ START_TEST(test_csum_notready)
 }
 END_TEST
 
+START_TEST(test_csum_lazy)
+{
+	struct spec		 s = spec_default();
+	struct frame_info	 fi;
+	size_t			 len;
+	uint16_t		 field;
+
+	/* A wrong checksum is taken as it is, not read, not changed. */
+	s.csum = CS_BAD;
+	len = build(&s, buf);
+	field = get16(buf + 34 + 6);
+	ck_assert_int_eq(validate(buf, len, 0, &fi), FRAME_UDP_CSUM);
+	ck_assert_int_eq(validate(buf, len, FRAME_F_CSUM_LAZY, &fi), FRAME_OK);
+	ck_assert_int_eq(fi.csum_partial, 0);
+	ck_assert_uint_eq(get16(buf + 34 + 6), field);
+	/* A flipped payload bit under a good checksum: the same. */
+	s.csum = CS_FULL;
+	len = build(&s, buf);
+	buf[len - 1] ^= 0x04;
+	ck_assert_int_eq(validate(buf, len, FRAME_F_CSUM_LAZY, &fi), FRAME_OK);
+	/* A partial sum is still found, finished or refused. */
+	s.csum = CS_PARTIAL;
+	len = build(&s, buf);
+	ck_assert_int_eq(validate(buf, len, FRAME_F_CSUM_LAZY, &fi),
+	    FRAME_UDP_CSUM);
+	ck_assert_int_eq(validate(buf, len,
+	    FRAME_F_CSUM_LAZY | FRAME_F_ACCEPT_PARTIAL, &fi), FRAME_OK);
+	ck_assert_int_eq(fi.csum_partial, 1);
+	frame_finish_udp_csum(buf, &fi);
+	ck_assert_uint_eq(get16(buf + 34 + 6), ref_udp_csum(buf, 67));
+	/* Finished, it passes a full check. */
+	ck_assert_int_eq(validate(buf, len, 0, &fi), FRAME_OK);
+	/* The IPv4 header checksum is still checked. */
+	buf[14 + 10] ^= 0xff;
+	ck_assert_int_eq(validate(buf, len, FRAME_F_CSUM_LAZY, &fi),
+	    FRAME_IP_CSUM);
+}
+END_TEST
+
 START_TEST(test_csum_valid)
 {
 	struct spec		 s = spec_default();
@@ -929,6 +968,7 @@ frame_suite(void)
 	tcase_add_test(tv, test_padding);
 	tcase_add_test(tv, test_udp_csum);
 	tcase_add_test(tv, test_csum_notready);
+	tcase_add_test(tv, test_csum_lazy);
 	tcase_add_test(tv, test_csum_valid);
 	tcase_add_test(tv, test_ports);
 	tcase_add_test(tv, test_is_broadcast);
