@@ -8,6 +8,7 @@
  * holds are checked and forwarded in place, before it is given back.
  */
 #include <sys/mman.h>
+#include <sys/socket.h>
 
 #include <errno.h>
 #include <linux/if_packet.h>
@@ -299,4 +300,23 @@ capring_cb(int fd, short events, void *arg)
 	(void)events;
 	n = capring_drain(s->relay, s, s->ring.block_nr);
 	drain_after_wakeup(s->relay, n);
+}
+
+/* The ring socket's drops (a full ring) count with the slot's. */
+uint64_t
+capring_kernel_drops(struct relay_slot *s)
+{
+	struct tpacket_stats	 st;
+	socklen_t		 len = sizeof(st);
+
+	if (s->ring.fd == -1)
+		return 0;
+	memset(&st, 0, sizeof(st));
+	/* V3 reports tpacket_stats_v3, whose first two fields these are. */
+	if (getsockopt(s->ring.fd, SOL_PACKET, PACKET_STATISTICS, &st,
+	    &len) == -1) {
+		log_warn("%s: PACKET_STATISTICS of the capture ring", s->name);
+		return 0;
+	}
+	return st.tp_drops;
 }

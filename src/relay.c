@@ -49,7 +49,6 @@ struct relay_bufs {
 static void	 relay_capture_cb(int, short, void *);
 static int	 relay_capture_batch(struct relay *, struct relay_slot *);
 static unsigned int relay_auxflags(struct msghdr *);
-static void	 relay_ring_drops(struct relay_slot *);
 static int	 relay_capture_one(struct relay *, struct relay_slot *, int,
 		    const struct relay_now *, struct relay_fwd *);
 static const char *relay_capture_limits(struct relay *, unsigned int,
@@ -575,28 +574,9 @@ relay_kernel_stats(struct relay *r)
 			continue;
 		}
 		s->c.kernel_drops += st.tp_drops;
-		relay_ring_drops(s);
+		s->c.kernel_drops += capring_kernel_drops(s);
 	}
 	relay_mesh_kernel_drops(r);
-}
-
-/* The ring socket's drops (a full ring) count with the slot's. */
-static void
-relay_ring_drops(struct relay_slot *s)
-{
-	struct tpacket_stats	 st;
-	socklen_t		 len = sizeof(st);
-
-	if (s->ring.fd == -1)
-		return;
-	memset(&st, 0, sizeof(st));
-	/* V3 reports tpacket_stats_v3, whose first two fields these are. */
-	if (getsockopt(s->ring.fd, SOL_PACKET, PACKET_STATISTICS, &st,
-	    &len) == -1) {
-		log_warn("%s: PACKET_STATISTICS of the capture ring", s->name);
-		return;
-	}
-	s->c.kernel_drops += st.tp_drops;
 }
 
 void

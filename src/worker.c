@@ -76,8 +76,6 @@ static void	 worker_conf_peer(const struct channel_msg *);
 static void	 worker_global_check(const struct msg_conf_global *);
 static void	 worker_options(const struct msg_conf_global *,
 		    struct relay_options *);
-static void	 worker_conf_keys(struct channel_msg *,
-		    struct auth_keyring *);
 static void	 worker_reload_keys(struct channel_msg *);
 static void	 worker_run(struct channel_msg *);
 static void	 worker_log_startup(const struct relay *);
@@ -547,80 +545,27 @@ worker_conf_peer(const struct channel_msg *msg)
 		    p.format, w.relay->auth.mode);
 }
 
-/*
- * Check MSG_CONF_KEYS and build the keyring from it: 1..2 keys, ids
- * 1..255 and distinct, 16..64 bytes each, a known algorithm. The secrets
- * are wiped from the message afterwards.
- */
-static void
-worker_conf_keys(struct channel_msg *msg, struct auth_keyring *kr)
-{
-	struct msg_conf_keys	 k;
-	uint32_t		 i;
-
-	memcpy(&k, msg->data, sizeof(k));
-	explicit_bzero(msg->data, sizeof(k));
-	if (k.nkeys < 1 || k.nkeys > AUTH_MAX_KEYS)
-		fatalx("channel: MSG_CONF_KEYS: nkeys %u not in 1..%d",
-		    k.nkeys, AUTH_MAX_KEYS);
-	auth_keyring_init(kr);
-	for (i = 0; i < k.nkeys; i++) {
-		if (k.keys[i].id < 1 || k.keys[i].id > 255)
-			fatalx("channel: MSG_CONF_KEYS: key id %u not in "
-			    "1..255", k.keys[i].id);
-		if (k.keys[i].len < AUTH_KEY_MIN ||
-		    k.keys[i].len > AUTH_KEY_MAX)
-			fatalx("channel: MSG_CONF_KEYS: key %u: length %u not "
-			    "in %d..%d", k.keys[i].id, k.keys[i].len,
-			    AUTH_KEY_MIN, AUTH_KEY_MAX);
-		if (k.keys[i].alg >= AUTH_NALG)
-			fatalx("channel: MSG_CONF_KEYS: key %u: algorithm %u "
-			    "unknown", k.keys[i].id, k.keys[i].alg);
-		if (auth_keyring_add(kr, (uint8_t)k.keys[i].id,
-		    (enum auth_alg)k.keys[i].alg, k.keys[i].secret,
-		    k.keys[i].len) == -1)
-			fatalx("channel: MSG_CONF_KEYS: key %u: %s",
-			    k.keys[i].id, errno == EEXIST ? "duplicate id" :
-			    "refused");
-	}
-	explicit_bzero(&k, sizeof(k));
-}
-
 /* MSG_CONF_KEYS, at start or on a reload: install them, tell the peers. */
 static void
 worker_reload_keys(struct channel_msg *msg)
 {
 	struct auth_keyring	 kr;
-	struct relay_auth	*a;
 	struct relay_now	 now;
-	char			 ids[16];
 
 	if (w.phase == PHASE_RUN && w.relay->auth.mode == MESH_AUTH_OFF) {
 		explicit_bzero(msg->data, sizeof(msg->data));
 		log_warnx("mesh keys received with mesh-auth off: ignored");
 		return;
 	}
-	worker_conf_keys(msg, &kr);
+	meshkeys_from_msg(msg->data, &kr);
 	if (w.phase == PHASE_KEYS && kr.nkeys != w.nkeys)
 		fatalx("channel: MSG_CONF_KEYS: %zu keys, %u announced",
 		    kr.nkeys, w.nkeys);
 	relay_clock(&now);
 	meshkeys_set(w.relay, &kr, now.ms);
 	explicit_bzero(&kr, sizeof(kr));
-	if (w.phase != PHASE_RUN)
-		return;
-	a = &w.relay->auth;
-	if (a->keys.nkeys > 1)
-		snprintf(ids, sizeof(ids), "%u,%u", a->keys.keys[0].id,
-		    a->keys.keys[1].id);
-	else
-		snprintf(ids, sizeof(ids), "%u", a->keys.keys[0].id);
-	log_info("mesh keys reloaded: key ids %s (%u sends); %zu old key%s "
-	    "accepted for %u s", ids, a->keys.keys[0].id, a->old.nkeys,
-	    a->old.nkeys == 1 ? "" : "s",
-	    PEER_HELLO_MISSES * a->hello_interval);
-	/* Peers learn the new key ids now, not at the next interval. */
-	hello_send(w.relay);
+	if (w.phase == PHASE_RUN)
+		meshkeys_reloaded(w.relay);
 }
 
 /* Log what is relayed where; warn if nothing will be forwarded. */

@@ -10,6 +10,8 @@
 # host on B receives them, or its own socket counts them (RcvbufErrors).
 # 2: with relay B's worker stopped, A forwards all 20000 and B's mesh
 # socket overflows: mesh_rx + the mesh kernel_drops (SO_MEMINFO) = sent.
+# 3: relay A in load mode captures into a 1 MiB ring; its worker stopped
+# mid-burst, the ring fills: captured + kernel_drops = sent again.
 
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 SR_TAG=kd
@@ -105,3 +107,34 @@ assert_eq "$fw" $N "relay A: forwarded (its worker ran, paced at 20000/s)"
 assert_ge "$kd" 1 "relay B: mesh kernel_drops (the buffer overflowed)"
 assert_eq $((rx + kd)) $N "relay B: mesh_rx + mesh kernel_drops = forwarded"
 ok "B's worker stopped during a burst: every datagram received or counted"
+
+# 3. A in load mode, capturing into a 1 MiB ring (some 5000 small frames),
+#    stopped 0.3 s into a 20000 pps burst: the ring overflows.
+relay_stop ra
+relay_start ra --rate-source 0 --rate-global 0 --coalesce 2000 \
+    --capture-ring 1 --other-relays "$(ip_of rb)" ||
+    fail "relay A did not restart"
+w=$(relay_worker ra)
+[ -n "$w" ] || fail "relay A: no worker process"
+send ca -q -p 40703 -r 20000 -s 100 255.255.255.255 5076 $N &
+sp=$!
+sleep 0.3
+kill -STOP "$w" || fail "cannot stop relay A's worker"
+wait "$sp" || { kill -CONT "$w"; fail "bcsend (3)"; }
+sleep 0.3
+kill -CONT "$w"
+read_counts()
+{
+	cap=$(rcounter ra 'iface eth0:' captured)
+	kd=$(rcounter ra 'iface eth0:' kernel_drops)
+}
+settle ra 'cap + kd >= N' || fail "no counters from relay A"
+ring=$(rcounter ra 'iface eth0:' ring)
+say "relay A (ring): captured=$cap kernel_drops=$kd ring=$ring of $N;" \
+    "duplicates $(rcounter ra 'drops capture:' duplicate)"
+grep -q 'load mode on: .*capturing into the ring' "${SR_RELAY_LOG[ra]}" ||
+    fail "relay A did not capture into its ring"
+assert_ge "$ring" 1000 "relay A: frames read from the ring"
+assert_ge "$kd" 1 "relay A: kernel_drops (the ring overflowed)"
+assert_eq $((cap + kd)) $N "relay A (ring): captured + kernel_drops = sent"
+ok "ring full while the worker was stopped: every frame relayed or counted"
