@@ -17,6 +17,7 @@
 #include "keyfile.h"
 #include "log.h"
 #include "proto.h"
+#include "rawsock.h"
 #include "ringsock.h"
 
 /* "2,1": the key ids, primary first, for the log. */
@@ -186,14 +187,14 @@ helper_capture_with(struct helper *h, uint32_t slot, int ring)
 	int		 other = ring ? h->pktfd[slot] : h->ringfd[slot];
 
 	/* The wanted one first: a frame in between reaches at least one. */
-	if (ringsock_capture(want, ifindex, 1) == -1) {
+	if (rawsock_capture(want, ifindex, 1) == -1) {
 		log_warn("interface %s: cannot start capture on the %s socket;"
 		    " the %s socket goes on capturing", name, ring ? "ring" :
 		    "plain", ring ? "plain" : "ring");
 		return -1;
 	}
 	h->ringon[slot] = ring;
-	if (ringsock_capture(other, ifindex, 0) == -1)
+	if (rawsock_capture(other, ifindex, 0) == -1)
 		log_warn("interface %s: cannot stop capture on the %s socket"
 		    " (its frames are dropped as duplicates)", name,
 		    ring ? "plain" : "ring");

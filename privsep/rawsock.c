@@ -124,12 +124,9 @@ rawsock_ifinfo(int fd, const char *ifname, struct msg_conf_slot *slot,
 	return rawsock_ifaddr(ifname, slot);
 }
 
-/*
- * Everything that must precede bind, in this order. Returns 0, or -1 with
- * *what naming the step that failed.
- */
-static int
-rawsock_prepare(int fd, const struct sock_fprog *fprog, const char **what)
+/* See rawsock.h. */
+int
+rawsock_lock_filter(int fd, const struct sock_fprog *fprog, const char **what)
 {
 	*what = "SO_ATTACH_FILTER";
 	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, fprog,
@@ -137,7 +134,17 @@ rawsock_prepare(int fd, const struct sock_fprog *fprog, const char **what)
 		return -1;
 	/* Nobody, the worker included, can detach or replace it now. */
 	*what = "SO_LOCK_FILTER";
-	if (rawsock_setint(fd, SOL_SOCKET, SO_LOCK_FILTER, 1) == -1)
+	return rawsock_setint(fd, SOL_SOCKET, SO_LOCK_FILTER, 1);
+}
+
+/*
+ * Everything that must precede bind, in this order. Returns 0, or -1 with
+ * *what naming the step that failed.
+ */
+static int
+rawsock_prepare(int fd, const struct sock_fprog *fprog, const char **what)
+{
+	if (rawsock_lock_filter(fd, fprog, what) == -1)
 		return -1;
 	/* The worker needs TP_STATUS_CSUMNOTREADY for offloaded checksums. */
 	*what = "PACKET_AUXDATA";
@@ -170,7 +177,6 @@ rawsock_open_packet(const char *ifname, const uint16_t *ports, size_t nports,
 {
 	struct sock_filter	 prog[FILTER_MAX_INSNS];
 	struct sock_fprog	 fprog;
-	struct sockaddr_ll	 sll;
 	const char		*what;
 	unsigned int		 ifindex;
 	int			 fd, n, saved;
@@ -197,18 +203,8 @@ rawsock_open_packet(const char *ifname, const uint16_t *ports, size_t nports,
 	fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1 || rawsock_prepare(fd, &fprog, &what) == -1)
 		goto fail;
-	/*
-	 * ETH_P_ALL, not ETH_P_IP: only ETH_P_ALL sockets are handed the
-	 * frames this host sends (dev_queue_xmit_nit walks ptype_all), and
-	 * broadcasts from local programs must be relayed too. The filter
-	 * keeps IPv4 only.
-	 */
-	memset(&sll, 0, sizeof(sll));
-	sll.sll_family = AF_PACKET;
-	sll.sll_protocol = htons(ETH_P_ALL);
-	sll.sll_ifindex = (int)ifindex;
 	what = "bind";
-	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) == -1)
+	if (rawsock_capture(fd, (int)ifindex, 1) == -1)
 		goto fail;
 	rawsock_drain(fd);
 
@@ -227,6 +223,32 @@ fail:
 		close(fd);
 	errno = saved;
 	return -1;
+}
+
+/*
+ * IEEE 802 local experimental Ethertype: what a stopped socket is bound
+ * to. The capture filter accepts IPv4 only, so even a frame of this type
+ * is refused before it is queued.
+ */
+#define RAWSOCK_ETH_P_OFF	0x88b5
+
+/* See rawsock.h. */
+int
+rawsock_capture(int fd, int ifindex, int on)
+{
+	struct sockaddr_ll	 sll;
+
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	/*
+	 * ETH_P_ALL, not ETH_P_IP: only ETH_P_ALL sockets are handed the
+	 * frames this host sends (dev_queue_xmit_nit walks ptype_all), and
+	 * broadcasts from local programs must be relayed too. The filter
+	 * keeps IPv4 only.
+	 */
+	sll.sll_protocol = htons(on ? ETH_P_ALL : RAWSOCK_ETH_P_OFF);
+	sll.sll_ifindex = ifindex;
+	return bind(fd, (struct sockaddr *)&sll, sizeof(sll));
 }
 
 /* See rawsock.h. */

@@ -13,6 +13,8 @@
 
 #include "proto.h"
 
+struct sock_fprog;
+
 /*
  * Open the capture/emit socket of one interface: socket(AF_PACKET,
  * SOCK_RAW|SOCK_NONBLOCK|SOCK_CLOEXEC, 0), attach filter_capture(ports),
@@ -25,6 +27,21 @@
  */
 int	 rawsock_open_packet(const char *ifname, const uint16_t *ports, size_t nports,
 	    struct msg_conf_slot *slot, char *err, size_t errlen);
+
+/*
+ * Attach the classic BPF program fprog to fd and lock it (SO_LOCK_FILTER):
+ * nobody, the worker included, can detach or replace it. 0, or -1 with
+ * *what naming the step that failed.
+ */
+int	 rawsock_lock_filter(int fd, const struct sock_fprog *fprog, const char **what);
+
+/*
+ * Start (on: ETH_P_ALL) or stop capture on a packet socket of interface
+ * ifindex. Stopping binds it to an Ethernet type the capture filter
+ * refuses (bind cannot undo a protocol, and a packet socket cannot be
+ * unbound), so no frame reaches the socket any more. 0, or -1 with errno.
+ */
+int	 rawsock_capture(int fd, int ifindex, int on);
 
 /*
  * Open the mesh UDP socket bound to 0.0.0.0:port, non-blocking, with

@@ -10,24 +10,16 @@
  */
 #include <sys/socket.h>
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <linux/filter.h>
-#include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "filter.h"
+#include "rawsock.h"
 #include "ringsock.h"
-
-/*
- * IEEE 802 local experimental Ethertype: what a stopped socket is bound
- * to. The capture filter accepts IPv4 only, so even a frame of this type
- * is refused before it is queued.
- */
-#define RINGSOCK_ETH_P_OFF	0x88b5
 
 /* See ringsock.h. */
 int
@@ -56,23 +48,17 @@ static int
 ringsock_setup(int fd, const struct sock_fprog *fprog,
     const struct msg_conf_ring *ring, const char **what)
 {
-	int	 one = 1, ver = TPACKET_V3;
+	int	 ver = TPACKET_V3;
 
-	*what = "SO_ATTACH_FILTER";
-	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, fprog,
-	    sizeof(*fprog)) == -1)
-		return -1;
-	*what = "SO_LOCK_FILTER";
-	if (setsockopt(fd, SOL_SOCKET, SO_LOCK_FILTER, &one, sizeof(one)) == -1)
+	if (rawsock_lock_filter(fd, fprog, what) == -1)
 		return -1;
 	*what = "PACKET_VERSION";
 	if (setsockopt(fd, SOL_PACKET, PACKET_VERSION, &ver, sizeof(ver)) == -1)
 		return -1;
+	/* Capture only: frames are always emitted by the plain socket. */
 	*what = "PACKET_RX_RING";
 	if (ringsock_ring(fd, ring, 1) == -1 || ringsock_ring(fd, ring, 0) == -1)
 		return -1;
-	/* Emit straight to the driver, as the plain socket does. */
-	(void)setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
 	return 0;
 }
 
@@ -101,7 +87,7 @@ ringsock_open(const char *ifname, int ifindex, const uint16_t *ports,
 	fprog.filter = prog;
 	ring->block_size = RING_BLOCK_SIZE;
 	ring->block_nr = (uint32_t)((size_t)mib * 1024 * 1024 / RING_BLOCK_SIZE);
-	/* Protocol 0: nothing reaches it before ringsock_capture(). */
+	/* Protocol 0: nothing reaches it before rawsock_capture(). */
 	what = "socket(AF_PACKET)";
 	fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1 || ringsock_setup(fd, &fprog, ring, &what) == -1)
@@ -116,18 +102,4 @@ fail:
 		close(fd);
 	errno = saved;
 	return -1;
-}
-
-/* See ringsock.h. */
-int
-ringsock_capture(int fd, int ifindex, int on)
-{
-	struct sockaddr_ll	 sll;
-
-	memset(&sll, 0, sizeof(sll));
-	sll.sll_family = AF_PACKET;
-	/* ETH_P_ALL as rawsock_open_packet: frames this host sends, too. */
-	sll.sll_protocol = htons(on ? ETH_P_ALL : RINGSOCK_ETH_P_OFF);
-	sll.sll_ifindex = ifindex;
-	return bind(fd, (struct sockaddr *)&sll, sizeof(sll));
 }

@@ -3,8 +3,8 @@
  * SPDX-License-Identifier: ISC
  *
  * The capture ring of an interface (--capture-ring): a second AF_PACKET
- * socket with the same locked filter and a TPACKET_V3 ring, and the bind
- * calls that move capture between it and the plain socket. Helper only:
+ * socket with the same locked filter and a TPACKET_V3 ring; capture moves
+ * between it and the plain socket with rawsock_capture(). Helper only:
  * the worker may not bind (the sandbox has no bind at all).
  */
 #ifndef RINGSOCK_H
@@ -18,7 +18,7 @@
 /*
  * Open the ring socket of ifname for mib MiB of RING_BLOCK_SIZE blocks:
  * filter_capture(ports) attached and locked, TPACKET_V3, not bound, so it
- * captures nothing until ringsock_capture(fd, ifindex, 1), and without
+ * captures nothing until rawsock_capture(fd, ifindex, 1), and without
  * its ring, which is made once and freed to see that it can be. Fills
  * ring->block_size and block_nr (ring->slot is the caller's). The fd, or
  * -1 with a message.
@@ -32,13 +32,5 @@ int	 ringsock_open(const char *ifname, int ifindex, const uint16_t *ports, size_
  * for as long as the ring exists, so it exists only while used. 0, or -1.
  */
 int	 ringsock_ring(int fd, const struct msg_conf_ring *ring, int on);
-
-/*
- * Start (on) or stop capture on a packet socket of interface ifindex.
- * Stopping binds it to an Ethernet type the capture filter refuses
- * (bind cannot undo a protocol, and a packet socket cannot be unbound),
- * so no frame reaches the socket any more. 0, or -1 with errno.
- */
-int	 ringsock_capture(int fd, int ifindex, int on);
 
 #endif /* RINGSOCK_H */

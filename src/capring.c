@@ -8,7 +8,6 @@
  * holds are checked and forwarded in place, before it is given back.
  */
 #include <sys/mman.h>
-#include <sys/socket.h>
 
 #include <errno.h>
 #include <linux/if_packet.h>
@@ -168,7 +167,7 @@ capring_release_cb(int fd, short events, void *arg)
 	(void)events;
 	if (cr->on || cr->map == NULL)
 		return;
-	(void)capring_drain(s->relay, s, cr->block_nr);
+	(void)capring_drain(s->relay, s);
 	if (munmap(cr->map, cr->block_size * cr->block_nr) == -1) {
 		log_warn("%s: capture ring: munmap", s->name);
 		return;
@@ -215,7 +214,7 @@ capring_flush(struct relay *r, struct capring_batch *b)
 }
 
 int
-capring_drain(struct relay *r, struct relay_slot *s, size_t max)
+capring_drain(struct relay *r, struct relay_slot *s)
 {
 	struct capring			*cr = &s->ring;
 	struct tpacket_block_desc	*bd;
@@ -227,7 +226,8 @@ capring_drain(struct relay *r, struct relay_slot *s, size_t max)
 		return 0;
 	b.nfwd = b.nheld = 0;
 	relay_clock(&b.now);
-	for (n = 0; n < max; n++) {
+	/* At most one lap: the kernel may retire more meanwhile. */
+	for (n = 0; n < cr->block_nr; n++) {
 		bd = (struct tpacket_block_desc *)(void *)(cr->map +
 		    cr->cur * cr->block_size);
 		if ((__atomic_load_n(&bd->hdr.bh1.block_status,
@@ -269,7 +269,7 @@ capring_block(struct relay *r, struct relay_slot *s,
 		}
 		if (relay_capture_frame(r, s, blk + off + h->tp_mac,
 		    h->tp_len, h->tp_snaplen < h->tp_len,
-		    relay_status_flags(h->tp_status) | FRAME_F_CSUM_LAZY, &b->now,
+		    relay_status_flags(h->tp_status), &b->now,
 		    &b->fwd[b->nfwd])) {
 			b->nfwd++;
 			mine++;
@@ -298,25 +298,6 @@ capring_cb(int fd, short events, void *arg)
 
 	(void)fd;
 	(void)events;
-	n = capring_drain(s->relay, s, s->ring.block_nr);
+	n = capring_drain(s->relay, s);
 	drain_after_wakeup(s->relay, n);
-}
-
-/* The ring socket's drops (a full ring) count with the slot's. */
-uint64_t
-capring_kernel_drops(struct relay_slot *s)
-{
-	struct tpacket_stats	 st;
-	socklen_t		 len = sizeof(st);
-
-	if (s->ring.fd == -1)
-		return 0;
-	memset(&st, 0, sizeof(st));
-	/* V3 reports tpacket_stats_v3, whose first two fields these are. */
-	if (getsockopt(s->ring.fd, SOL_PACKET, PACKET_STATISTICS, &st,
-	    &len) == -1) {
-		log_warn("%s: PACKET_STATISTICS of the capture ring", s->name);
-		return 0;
-	}
-	return st.tp_drops;
 }

@@ -50,9 +50,7 @@ int	 capring_start(struct relay_slot *s, struct event_base *base);
 int	 capring_request(struct relay *r, struct relay_slot *s, int on);
 /* MSG_RING_READY: map the ring the helper made (ok), or log why not. */
 void	 capring_ready(struct relay *r, struct relay_slot *s, int ok);
-/* The ring socket's drops (a full ring) since the last call, for kernel_drops. */
-uint64_t capring_kernel_drops(struct relay_slot *s);
-/* Read and relay the retired blocks of s's ring, at most max; frames read. */
-int	 capring_drain(struct relay *r, struct relay_slot *s, size_t max);
+/* Read and relay the retired blocks of s's ring (one lap at most); frames read. */
+int	 capring_drain(struct relay *r, struct relay_slot *s);
 
 #endif /* CAPRING_H */

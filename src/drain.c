@@ -129,8 +129,8 @@ drain_switch(struct relay *r, enum coalesce_change ch)
 		    (r->slots[i].ring.ev != NULL &&
 		    drain_event(r->slots[i].ring.ev, !on) == -1))
 			fatalx("load mode: cannot switch the capture events");
-		if (capring_request(r, &r->slots[i], on) == 0 &&
-		    r->slots[i].ring.fd != -1)
+		/* 0 only for a slot with a usable ring. */
+		if (capring_request(r, &r->slots[i], on) == 0)
 			rings++;
 	}
 	if (drain_event(r->mesh_ev, !on) == -1 ||
@@ -163,7 +163,7 @@ drain_tick_cb(int fd, short events, void *arg)
 	/* Local frames first, so they are in the dedup cache before mesh copies. */
 	for (i = 0; i < r->nslots; i++) {
 		total += relay_capture_drain(r, &r->slots[i], DRAIN_MAX_BATCHES);
-		total += capring_drain(r, &r->slots[i], r->slots[i].ring.block_nr);
+		total += capring_drain(r, &r->slots[i]);
 	}
 	total += meshio_drain(r, DRAIN_MAX_BATCHES);
 	r->load.ticks++;

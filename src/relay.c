@@ -367,7 +367,7 @@ relay_capture_one(struct relay *r, struct relay_slot *s, int i,
 	/* With MSG_TRUNC msg_len is the real length. */
 	return relay_capture_frame(r, s, r->b->cap_data[i], m->msg_len,
 	    (m->msg_hdr.msg_flags & MSG_TRUNC) != 0,
-	    relay_auxflags(&m->msg_hdr) | FRAME_F_CSUM_LAZY, now, fwd);
+	    relay_auxflags(&m->msg_hdr), now, fwd);
 }
 
 /* See relay.h. Too long or cut: dropped, never forwarded cut. */
@@ -388,7 +388,8 @@ relay_capture_frame(struct relay *r, struct relay_slot *s, uint8_t *frame,
 			    "truncated", s->name, len);
 		return 0;
 	}
-	err = frame_validate(frame, len, r->ports, r->nports, flags, &info);
+	err = frame_validate(frame, len, r->ports, r->nports,
+	    flags | FRAME_F_CSUM_LAZY, &info);
 	if (err != FRAME_OK) {
 		r->c.cap_drops[err < FRAME_NERR ? err : FRAME_OK]++;
 		why = frame_err_name(err);
@@ -555,26 +556,40 @@ relay_mesh_kernel_drops(struct relay *r)
 		r->c.mesh_kernel_drops = mi[SK_MEMINFO_DROPS];
 }
 
+/*
+ * The kernel's drops on packet socket fd since the last call
+ * (PACKET_STATISTICS resets them); 0 and a warning if it cannot tell.
+ * A V3 ring socket reports tpacket_stats_v3, whose first two fields these
+ * are.
+ */
+static uint64_t
+relay_packet_drops(int fd, const char *name, const char *which)
+{
+	struct tpacket_stats	 st;
+	socklen_t		 len = sizeof(st);
+
+	memset(&st, 0, sizeof(st));
+	/* One of the two getsockopt calls the sandbox allows. */
+	if (getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == -1) {
+		log_warn("%s: PACKET_STATISTICS%s", name, which);
+		return 0;
+	}
+	return st.tp_drops;
+}
+
 void
 relay_kernel_stats(struct relay *r)
 {
 	struct relay_slot	*s;
-	struct tpacket_stats	 st;
-	socklen_t		 len;
 	size_t			 i;
 
 	for (i = 0; i < r->nslots; i++) {
 		s = &r->slots[i];
-		len = sizeof(st);
-		memset(&st, 0, sizeof(st));
-		/* One of the two getsockopt calls the sandbox allows. */
-		if (getsockopt(s->fd, SOL_PACKET, PACKET_STATISTICS, &st,
-		    &len) == -1) {
-			log_warn("%s: PACKET_STATISTICS", s->name);
-			continue;
-		}
-		s->c.kernel_drops += st.tp_drops;
-		s->c.kernel_drops += capring_kernel_drops(s);
+		s->c.kernel_drops += relay_packet_drops(s->fd, s->name, "");
+		/* A full capture ring counts with the slot. */
+		if (s->ring.fd != -1)
+			s->c.kernel_drops += relay_packet_drops(s->ring.fd,
+			    s->name, " of the capture ring");
 	}
 	relay_mesh_kernel_drops(r);
 }

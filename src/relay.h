@@ -188,7 +188,9 @@ void		 relay_addr(char *buf, size_t len, uint32_t addr, uint16_t port);
 int		 relay_capture_drain(struct relay *r, struct relay_slot *s, int max);
 /*
  * Check one captured frame of len bytes (truncated: the socket kept less
- * than len); 1 and *fwd filled if it is to be forwarded, else counted.
+ * than len; flags: relay_status_flags() of its socket); its UDP checksum
+ * is read only if it may be a partial one (FRAME_F_CSUM_LAZY). 1 and
+ * *fwd filled if it is to be forwarded, else counted.
  */
 int		 relay_capture_frame(struct relay *r, struct relay_slot *s, uint8_t *frame,
 		    size_t len, int truncated, unsigned int flags, const struct relay_now *now,
