@@ -29,32 +29,15 @@ coalesce_rate(uint64_t pkts, uint64_t elapsed_ns)
 	return pkts * 1000000 / (us > 0 ? us : 1);
 }
 
-/* The load-mode timer period for a rate (see coalesce_update). */
-static uint32_t
-coalesce_period(const struct coalesce *c, uint64_t pps)
+/* See coalesce.h. */
+uint64_t
+coalesce_next_tick(uint64_t now_ns, uint32_t period_us)
 {
-	uint64_t	 us;
+	uint64_t	 per = (uint64_t)period_us * 1000;
 
-	us = pps > 0 ? (uint64_t)COALESCE_BATCH * 1000000 / pps :
-	    c->interval_us;
-	if (us > c->interval_us)
-		us = c->interval_us;
-	if (us < COALESCE_INTERVAL_MIN)
-		us = COALESCE_INTERVAL_MIN;
-	return (uint32_t)us;
-}
-
-/* Whether the period for pps differs from the current one by > 1/4. */
-static int
-coalesce_retime(struct coalesce *c, uint64_t pps)
-{
-	uint32_t	 p = coalesce_period(c, pps);
-	uint32_t	 d = p > c->period_us ? p - c->period_us : c->period_us - p;
-
-	if (d <= c->period_us / 4)
-		return 0;
-	c->period_us = p;
-	return 1;
+	if (per == 0)
+		return now_ns;
+	return (now_ns / per + 1) * per;
 }
 
 enum coalesce_change
@@ -74,14 +57,12 @@ coalesce_update(struct coalesce *c, uint64_t now_ns)
 	if (!c->on && c->above_pps > 0 && c->last_pps >= c->above_pps) {
 		c->on = 1;
 		c->entries++;
-		c->period_us = coalesce_period(c, c->last_pps);
 		ch = COALESCE_ENTER;
 	} else if (c->on && (c->above_pps == 0 ||
 	    c->last_pps < c->above_pps / 2)) {
 		c->on = 0;
 		ch = COALESCE_LEAVE;
-	} else if (c->on && coalesce_retime(c, c->last_pps))
-		ch = COALESCE_RETIME;
+	}
 	c->win_start_ns = now_ns;
 	c->win_pkts = 0;
 	return ch;

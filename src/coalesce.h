@@ -13,13 +13,11 @@
 #define COALESCE_WINDOW_NS	10000000ULL	/* the rate is measured over 10 ms */
 #define COALESCE_INTERVAL_MIN	50		/* us: load-mode timer period */
 #define COALESCE_INTERVAL_MAX	10000
-#define COALESCE_BATCH		128		/* packets per timer wake-up aimed at */
 #define COALESCE_PPS_MAX	10000000
 
 struct coalesce {
 	uint32_t	 above_pps;	/* enter at this rate; 0: never */
-	uint32_t	 interval_us;	/* longest timer period in load mode */
-	uint32_t	 period_us;	/* the period now (load mode) */
+	uint32_t	 interval_us;	/* load-mode timer period */
 	int		 on;		/* in load mode */
 	uint64_t	 win_start_ns;	/* 0: no window yet */
 	uint64_t	 win_pkts;	/* packets received in this window */
@@ -32,7 +30,6 @@ enum coalesce_change {
 	COALESCE_SAME = 0,
 	COALESCE_ENTER,
 	COALESCE_LEAVE,
-	COALESCE_RETIME,	/* still on, at a new period_us */
 };
 
 /* Event mode, no window; above_pps 0 disables load mode. */
@@ -49,13 +46,16 @@ coalesce_count(struct coalesce *c, uint64_t n)
  * At the end of a wake-up: once a window of COALESCE_WINDOW_NS is over, take
  * its rate and say whether to enter load mode (rate >= above_pps) or leave
  * it (rate < above_pps / 2: the gap keeps a rate near the threshold from
- * switching back and forth every window). In load mode the timer period
- * is the time COALESCE_BATCH packets take to arrive at that rate, from
- * COALESCE_INTERVAL_MIN to interval_us: each wake-up then carries about
- * the same number of packets, so its cost per packet stays small, while
- * a fast stream does not wait longer than it must. A period that moved by
- * more than a quarter is COALESCE_RETIME.
+ * switching back and forth every window).
  */
 enum coalesce_change	 coalesce_update(struct coalesce *c, uint64_t now_ns);
+
+/*
+ * The first expiry of the load-mode timer after now_ns: the next multiple
+ * of period_us on the monotonic clock. Every relay on a host, whatever
+ * its own rate, then ticks at the same instants, so a CPU shared by
+ * several of them wakes up once per period instead of once for each.
+ */
+uint64_t		 coalesce_next_tick(uint64_t now_ns, uint32_t period_us);
 
 #endif /* COALESCE_H */

@@ -54,7 +54,7 @@ static const struct {
 	{ "--chroot dir", "empty directory the worker is chrooted to",
 	    DEFAULT_CHROOT },
 	{ "--coalesce pps[/us]", "above pps, drain the sockets on a timer"
-	    " (at most every us) instead of per packet; 0 = never",
+	    " (every us) instead of per packet; 0 = never",
 	    DEFAULT_COALESCE },
 	{ "--dedup-window ms", "a frame seen again within this is a duplicate",
 	    DEFAULT_DEDUP },

@@ -5,12 +5,15 @@
  * Load mode. In this VM-like world every wake-up costs 20-30 us of CPU
  * (perf.md section 0), so the CPU per packet is set by packets per wake-up.
  * Above --coalesce pps the worker takes its read events off the sockets
- * and drains every socket on a periodic timer instead (every 128 packets'
- * worth of time, at most every 1 ms by default): at 100 kpps that is about
- * 100 frames per wake-up instead of a few, for at most one period of added
- * latency per relay. The socket buffers (4 MiB, set by
- * the helper) hold what arrives in between. Below half the rate, it goes
- * back to waking up per packet (lowest latency).
+ * and drains every socket on a periodic timer instead (every 1 ms by
+ * default): at 100 kpps that is about 100 frames per wake-up instead of a
+ * few, for at most one period of added latency per relay. The period does
+ * not shrink as the rate grows: near the highest rate is where wake-ups
+ * cost the most. The timer ticks on multiples of the period on the
+ * monotonic clock, so relays that share a CPU wake up together. The
+ * socket buffers (4 MiB, set by the helper) and the capture ring hold what
+ * arrives in between. Below half the rate, it goes back to waking up per
+ * packet (lowest latency).
  */
 #include <sys/timerfd.h>
 
@@ -89,17 +92,25 @@ drain_after_wakeup(struct relay *r, int n)
 		drain_switch(r, ch);
 }
 
-/* Periodic timer of interval_us, or disarmed (0). */
+/*
+ * Periodic timer of interval_us from the next multiple of it on the
+ * monotonic clock (coalesce_next_tick), or disarmed (0).
+ */
 static int
 drain_arm(struct relay *r, uint32_t interval_us)
 {
 	struct itimerspec	 its;
+	uint64_t		 first;
 
 	memset(&its, 0, sizeof(its));
-	its.it_value.tv_sec = interval_us / 1000000;
-	its.it_value.tv_nsec = (long)(interval_us % 1000000) * 1000;
-	its.it_interval = its.it_value;
-	return timerfd_settime(r->drain_fd, 0, &its, NULL);
+	if (interval_us == 0)
+		return timerfd_settime(r->drain_fd, 0, &its, NULL);
+	first = coalesce_next_tick(relay_now_ns(), interval_us);
+	its.it_value.tv_sec = (time_t)(first / 1000000000ULL);
+	its.it_value.tv_nsec = (long)(first % 1000000000ULL);
+	its.it_interval.tv_sec = interval_us / 1000000;
+	its.it_interval.tv_nsec = (long)(interval_us % 1000000) * 1000;
+	return timerfd_settime(r->drain_fd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
 /*
@@ -113,11 +124,6 @@ drain_switch(struct relay *r, enum coalesce_change ch)
 	size_t		 i, rings = 0;
 	int		 on = ch == COALESCE_ENTER;
 
-	if (ch == COALESCE_RETIME) {
-		if (drain_arm(r, r->load.period_us) == -1)
-			fatal("load mode: cannot set the timer");
-		return;
-	}
 	/*
 	 * The sockets leave the event loop when the timer joins it. The
 	 * capture rings start (or stop) capturing; both sockets of a slot
@@ -134,7 +140,7 @@ drain_switch(struct relay *r, enum coalesce_change ch)
 			rings++;
 	}
 	if (drain_event(r->mesh_ev, !on) == -1 ||
-	    drain_arm(r, on ? r->load.period_us : 0) == -1 ||
+	    drain_arm(r, on ? r->load.interval_us : 0) == -1 ||
 	    drain_event(r->drain_ev, on) == -1)
 		fatal("load mode: cannot switch the timer");
 	if (drain_log_ok(r))
@@ -175,9 +181,9 @@ drain_tick_cb(int fd, short events, void *arg)
 void
 drain_log(const struct relay *r)
 {
-	log_info("load mode: %s above=%u interval_us=%u period_us=%u "
+	log_info("load mode: %s above=%u interval_us=%u "
 	    "entered=%llu ticks=%llu last_rate=%llu", r->load.on ? "on" : "off",
-	    r->load.above_pps, r->load.interval_us, r->load.period_us,
+	    r->load.above_pps, r->load.interval_us,
 	    (unsigned long long)r->load.entries,
 	    (unsigned long long)r->load.ticks,
 	    (unsigned long long)r->load.last_pps);

@@ -135,34 +135,40 @@ START_TEST(test_huge_count)
 }
 END_TEST
 
-START_TEST(test_period)
+START_TEST(test_rate_changes_in_load_mode)
 {
 	struct coalesce	 c;
 	uint64_t	 t = T0;
 
-	coalesce_init(&c, 20000, 10000);
-	(void)coalesce_update(&c, t);
-	/* COALESCE_BATCH (128) packets at 100 kpps take 1280 us. */
-	ck_assert_int_eq(window(&c, 100000, &t), COALESCE_ENTER);
-	ck_assert_uint_eq(c.period_us, 1280);
-	/* Within a quarter: no re-arming. */
-	ck_assert_int_eq(window(&c, 110000, &t), COALESCE_SAME);
-	ck_assert_uint_eq(c.period_us, 1280);
-	ck_assert_int_eq(window(&c, 200000, &t), COALESCE_RETIME);
-	ck_assert_uint_eq(c.period_us, 640);
-	/* Never below the minimum ... */
-	ck_assert_int_eq(window(&c, 10000000, &t), COALESCE_RETIME);
-	ck_assert_uint_eq(c.period_us, COALESCE_INTERVAL_MIN);
-	ck_assert_int_eq(window(&c, 30000, &t), COALESCE_RETIME);
-	ck_assert_uint_eq(c.period_us, 4266);
-	/* ... nor above the longest period asked for. */
 	coalesce_init(&c, 20000, 1000);
 	(void)coalesce_update(&c, t);
 	ck_assert_int_eq(window(&c, 20000, &t), COALESCE_ENTER);
-	ck_assert_uint_eq(c.period_us, 1000);
-	ck_assert_int_eq(window(&c, 30000, &t), COALESCE_SAME);
-	ck_assert_int_eq(window(&c, 200000, &t), COALESCE_RETIME);
-	ck_assert_uint_eq(c.period_us, 640);
+	/* Any rate from above/2 up keeps load mode as it is: one period. */
+	ck_assert_int_eq(window(&c, 200000, &t), COALESCE_SAME);
+	ck_assert_int_eq(window(&c, 10000000, &t), COALESCE_SAME);
+	ck_assert_int_eq(window(&c, 10000, &t), COALESCE_SAME);
+	ck_assert_uint_eq(c.interval_us, 1000);
+	ck_assert_int_eq(c.on, 1);
+	ck_assert_uint_eq(c.entries, 1);
+}
+END_TEST
+
+START_TEST(test_next_tick)
+{
+	/* The next multiple of the period, never now itself. */
+	ck_assert_uint_eq(coalesce_next_tick(T0, 1000), T0 + MS);
+	ck_assert_uint_eq(coalesce_next_tick(T0 + 1, 1000), T0 + MS);
+	ck_assert_uint_eq(coalesce_next_tick(T0 + MS - 1, 1000), T0 + MS);
+	ck_assert_uint_eq(coalesce_next_tick(T0 + 250000, 300),
+	    (T0 + 250000) / 300000 * 300000 + 300000);
+	/* Two relays with the same period tick together, whenever armed. */
+	ck_assert_uint_eq(coalesce_next_tick(T0 + 123456, 1000),
+	    coalesce_next_tick(T0 + 987654, 1000));
+	ck_assert_uint_eq(coalesce_next_tick(0, 50), 50000);
+	ck_assert_uint_eq(coalesce_next_tick(5, 0), 5);
+	/* The largest period, at a clock far from boot. */
+	ck_assert_uint_eq(coalesce_next_tick(UINT64_C(1) << 62,
+	    COALESCE_INTERVAL_MAX) % (COALESCE_INTERVAL_MAX * 1000ULL), 0);
 }
 END_TEST
 
@@ -178,7 +184,8 @@ coalesce_suite(void)
 	tcase_add_test(tc, test_disabled);
 	tcase_add_test(tc, test_clock_back);
 	tcase_add_test(tc, test_huge_count);
-	tcase_add_test(tc, test_period);
+	tcase_add_test(tc, test_rate_changes_in_load_mode);
+	tcase_add_test(tc, test_next_tick);
 	suite_add_tcase(s, tc);
 	return s;
 }
