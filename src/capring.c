@@ -26,6 +26,7 @@
 static void	 capring_cb(int, short, void *);
 static void	 capring_release_cb(int, short, void *);
 struct capring_batch;
+static void	 capring_prefetch(const uint8_t *, size_t, size_t);
 static int	 capring_block(struct relay *, struct relay_slot *,
 		    struct tpacket_block_desc *, struct capring_batch *);
 
@@ -205,6 +206,7 @@ capring_flush(struct relay *r, struct capring_batch *b)
 {
 	size_t	 i;
 
+	b->nfwd = relay_capture_admit(r, b->fwd, b->nfwd, &b->now);
 	if (b->nfwd > 0 && r->peers.npeers > 0)
 		meshio_forward(r, b->fwd, b->nfwd, &b->now);
 	b->nfwd = 0;
@@ -242,6 +244,21 @@ capring_drain(struct relay *r, struct relay_slot *s)
 }
 
 /*
+ * Start loading the next frame of a block while this one is checked: the
+ * kernel wrote it from another CPU's cache, and the first touch of every
+ * frame was a miss. Its header, the Ethernet, IP and UDP headers and the
+ * payload bytes the duplicate key reads are in its first 256 bytes.
+ */
+static void
+capring_prefetch(const uint8_t *blk, size_t bsize, size_t next)
+{
+	size_t	 o;
+
+	for (o = 0; o < 256 && next + o < bsize; o += 64)
+		__builtin_prefetch(blk + next + o);
+}
+
+/*
  * The frames of one retired block into the batch. The kernel wrote the
  * offsets; they are checked anyway, so a bad one ends the block (logged)
  * instead of reading outside it. Returns the frames read.
@@ -267,6 +284,7 @@ capring_block(struct relay *r, struct relay_slot *s,
 				    s->name, i + 1, npkts);
 			break;
 		}
+		capring_prefetch(blk, bsize, off + h->tp_next_offset);
 		if (relay_capture_frame(r, s, blk + off + h->tp_mac,
 		    h->tp_len, h->tp_snaplen < h->tp_len,
 		    relay_status_flags(h->tp_status), &b->now,

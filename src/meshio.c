@@ -66,6 +66,8 @@ static int	 meshio_accept(struct relay *, int, const struct relay_now *,
 		    struct relay_emit *);
 static int	 meshio_native(struct relay *, struct peer *, uint8_t *,
 		    size_t, const struct relay_now *, struct relay_emit *);
+static size_t	 meshio_admit(struct relay *, struct relay_emit *, size_t,
+		    const struct relay_now *);
 static int	 meshio_frame(struct relay *, struct peer *, uint8_t *,
 		    size_t, unsigned int, const struct relay_now *,
 		    struct relay_emit *);
@@ -351,6 +353,7 @@ meshio_receive(struct relay *r)
 	for (j = 0; j < n; j++)
 		if (meshio_accept(r, j, &now, &b->em[nem]))
 			nem++;
+	nem = meshio_admit(r, b->em, nem, &now);
 	if (nem > 0)
 		relay_emit_frames(r, b->em, nem, &now);
 	return n;
@@ -526,7 +529,8 @@ meshio_announce(struct relay *r)
 
 /*
  * The inner frame of an accepted datagram: validation, the peer's rate,
- * duplicates (captured here or from another peer), the global rate.
+ * its duplicate key; meshio_admit does the rest (duplicates, captured
+ * here or from another peer, and the global rate) for the whole batch.
  * flags are added to the validation flags (FRAME_F_CSUM_VALID).
  */
 static int
@@ -535,7 +539,6 @@ meshio_frame(struct relay *r, struct peer *p, uint8_t *frame, size_t len,
 {
 	struct frame_info	*info = &em->info;
 	enum frame_err		 ferr;
-	uint64_t		 h;
 
 	ferr = frame_validate(frame, len, r->ports, r->nports,
 	    FRAME_F_ACCEPT_PARTIAL | FRAME_F_CSUM_LAZY | flags, info);
@@ -558,20 +561,43 @@ meshio_frame(struct relay *r, struct peer *p, uint8_t *frame, size_t len,
 		info->csum_partial = 0;
 		r->c.csum_completed++;
 	}
-	h = dedup_hash_udp(&r->dedup, info->src_ip, info->dst_ip,
-	    frame + info->udp_off, info->udp_len);
-	if (dedup_check(&r->dedup, h, now->ms) && !meshio_announce(r)) {
-		r->c.mesh_duplicate++;
-		meshio_drop(r, p, now->sec, "duplicate");
-		return 0;
-	}
-	if (!tbucket_take(&r->global_bucket, &r->rate_global, now->ns)) {
-		r->c.mesh_rate_global++;
-		meshio_drop(r, p, now->sec, "rate_global");
-		return 0;
-	}
 	em->frame = frame;
-	r->c.mesh_rx++;
-	p->rx++;
+	em->peer = p;
+	em->key = dedup_hash_udp(&r->dedup, info->src_ip, info->dst_ip,
+	    frame + info->udp_off, info->udp_len);
+	dedup_prefetch(&r->dedup, em->key);
 	return 1;
+}
+
+/*
+ * The checks of a batch of frames from meshio_frame that need its
+ * whole batch keyed first (dedup_prefetch): duplicates, the global rate.
+ * The frames that pass are moved to the front; returns their number.
+ */
+static size_t
+meshio_admit(struct relay *r, struct relay_emit *em, size_t n,
+    const struct relay_now *now)
+{
+	struct peer	*p;
+	size_t		 i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		p = em[i].peer;
+		if (dedup_check(&r->dedup, em[i].key, now->ms) &&
+		    !meshio_announce(r)) {
+			r->c.mesh_duplicate++;
+			meshio_drop(r, p, now->sec, "duplicate");
+			continue;
+		}
+		if (!tbucket_take(&r->global_bucket, &r->rate_global,
+		    now->ns)) {
+			r->c.mesh_rate_global++;
+			meshio_drop(r, p, now->sec, "rate_global");
+			continue;
+		}
+		r->c.mesh_rx++;
+		p->rx++;
+		em[k++] = em[i];
+	}
+	return k;
 }

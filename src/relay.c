@@ -51,9 +51,10 @@ static int	 relay_capture_batch(struct relay *, struct relay_slot *);
 static unsigned int relay_auxflags(struct msghdr *);
 static int	 relay_capture_one(struct relay *, struct relay_slot *, int,
 		    const struct relay_now *, struct relay_fwd *);
-static const char *relay_capture_limits(struct relay *, unsigned int,
-		    const uint8_t *, const struct frame_info *,
-		    const struct relay_now *);
+static void	 relay_capture_dropped(struct relay *, const struct relay_slot *,
+		    const char *, const struct relay_now *);
+static const char *relay_capture_limits(struct relay *,
+		    const struct relay_fwd *, const struct relay_now *);
 static void	 relay_emit(struct relay *, struct relay_slot *,
 		    const struct relay_emit *, size_t, const struct relay_now *);
 static void	 relay_emit_send(struct relay *, struct relay_slot *, size_t,
@@ -320,6 +321,7 @@ relay_capture_batch(struct relay *r, struct relay_slot *s)
 	for (i = 0; i < n; i++)
 		if (relay_capture_one(r, s, i, &now, &b->fwd[nfwd]))
 			nfwd++;
+	nfwd = relay_capture_admit(r, b->fwd, nfwd, &now);
 	/* Without peers the frames are counted as captured and go nowhere. */
 	if (nfwd > 0 && r->peers.npeers > 0)
 		meshio_forward(r, b->fwd, nfwd, &now);
@@ -378,7 +380,6 @@ relay_capture_frame(struct relay *r, struct relay_slot *s, uint8_t *frame,
 {
 	struct frame_info	 info;
 	enum frame_err		 err;
-	const char		*why;
 
 	if (len > FRAME_MAX || truncated) {
 		r->c.cap_truncated++;
@@ -392,27 +393,53 @@ relay_capture_frame(struct relay *r, struct relay_slot *s, uint8_t *frame,
 	    flags | FRAME_F_CSUM_LAZY, &info);
 	if (err != FRAME_OK) {
 		r->c.cap_drops[err < FRAME_NERR ? err : FRAME_OK]++;
-		why = frame_err_name(err);
-	} else {
-		/* Before the limits: the duplicate key reads the checksum. */
-		if ((flags & FRAME_F_CSUM_NOTREADY) || info.csum_partial) {
-			frame_finish_udp_csum(frame, &info);
-			r->c.csum_completed++;
-		}
-		why = relay_capture_limits(r, (unsigned int)(s - r->slots),
-		    frame, &info, now);
-	}
-	if (why != NULL) {
-		if (relay_debug_ok(r, now->sec))
-			log_debug("%s: captured frame dropped: %s", s->name,
-			    why);
+		relay_capture_dropped(r, s, frame_err_name(err), now);
 		return 0;
 	}
-	r->c.captured++;
-	s->c.captured++;
+	/* The duplicate key reads the checksum: finish it first. */
+	if ((flags & FRAME_F_CSUM_NOTREADY) || info.csum_partial) {
+		frame_finish_udp_csum(frame, &info);
+		r->c.csum_completed++;
+	}
 	fwd->frame = frame;
 	fwd->len = info.len;
+	fwd->key = dedup_hash_udp(&r->dedup, info.src_ip, info.dst_ip,
+	    frame + info.udp_off, info.udp_len);
+	fwd->src_ip = info.src_ip;
+	fwd->slot = s;
+	dedup_prefetch(&r->dedup, fwd->key);
 	return 1;
+}
+
+/* Debug line for a captured frame dropped for why, rate-limited. */
+static void
+relay_capture_dropped(struct relay *r, const struct relay_slot *s,
+    const char *why, const struct relay_now *now)
+{
+	if (relay_debug_ok(r, now->sec))
+		log_debug("%s: captured frame dropped: %s", s->name, why);
+}
+
+/* See relay.h. */
+size_t
+relay_capture_admit(struct relay *r, struct relay_fwd *fwd, size_t n,
+    const struct relay_now *now)
+{
+	struct relay_slot	*s;
+	const char		*why;
+	size_t			 i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		s = fwd[i].slot;
+		if ((why = relay_capture_limits(r, &fwd[i], now)) != NULL) {
+			relay_capture_dropped(r, s, why, now);
+			continue;
+		}
+		r->c.captured++;
+		s->c.captured++;
+		fwd[k++] = fwd[i];
+	}
+	return k;
 }
 
 /*
@@ -421,19 +448,18 @@ relay_capture_frame(struct relay *r, struct relay_slot *s, uint8_t *frame,
  * over the global rate. NULL if the frame passes, else the counted reason.
  */
 static const char *
-relay_capture_limits(struct relay *r, unsigned int slot, const uint8_t *frame,
-    const struct frame_info *info, const struct relay_now *now)
+relay_capture_limits(struct relay *r, const struct relay_fwd *f,
+    const struct relay_now *now)
 {
 	struct peer	*p;
-	uint64_t	 h;
+	unsigned int	 slot = (unsigned int)(f->slot - r->slots);
+	uint64_t	 h = f->key;
 
-	h = dedup_hash_udp(&r->dedup, info->src_ip, info->dst_ip,
-	    frame + info->udp_off, info->udp_len);
 	/*
 	 * Our own MACs are not in the set: local programs use them. A
 	 * peer's MAC also tells us that peer shares this slot's segment.
 	 */
-	if ((p = peer_seen_on_slot(&r->peers, frame + 6, slot)) != NULL) {
+	if ((p = peer_seen_on_slot(&r->peers, f->frame + 6, slot)) != NULL) {
 		if (p->state == PEER_UP && p->relay_id > r->auth.relay_id)
 			r->announce = 1;
 		/*
@@ -444,7 +470,7 @@ relay_capture_limits(struct relay *r, unsigned int slot, const uint8_t *frame,
 		r->c.cap_relay_mac++;
 		return "relay_mac";
 	}
-	if (!rltable_take(&r->src_rl, info->src_ip, now->ns)) {
+	if (!rltable_take(&r->src_rl, f->src_ip, now->ns)) {
 		r->c.cap_rate_source++;
 		return "rate_source";
 	}

@@ -67,12 +67,17 @@ struct relay_now {
 struct relay_fwd {
 	uint8_t			*frame;
 	size_t			 len;
+	uint64_t		 key;		/* dedup_hash_udp */
+	uint32_t		 src_ip;	/* network order */
+	struct relay_slot	*slot;		/* captured on */
 };
 
 /* A frame from the mesh waiting to be emitted. */
 struct relay_emit {
 	uint8_t			*frame;
 	struct frame_info	 info;
+	uint64_t		 key;		/* dedup_hash_udp */
+	struct peer		*peer;		/* sent by */
 };
 
 /* Mesh authentication and identity. */
@@ -190,11 +195,19 @@ int		 relay_capture_drain(struct relay *r, struct relay_slot *s, int max);
  * Check one captured frame of len bytes (truncated: the socket kept less
  * than len; flags: relay_status_flags() of its socket); its UDP checksum
  * is read only if it may be a partial one (FRAME_F_CSUM_LAZY). 1 and
- * *fwd filled if it is to be forwarded, else counted.
+ * *fwd filled (with its duplicate key) if it is valid, else counted.
+ * The valid frames of a batch then go through relay_capture_admit.
  */
 int		 relay_capture_frame(struct relay *r, struct relay_slot *s, uint8_t *frame,
 		    size_t len, int truncated, unsigned int flags, const struct relay_now *now,
 		    struct relay_fwd *fwd);
+/*
+ * The checks after validation, over a batch from relay_capture_frame:
+ * another relay's frame, the source's rate, duplicates, the global rate.
+ * The frames that pass are moved to the front; returns their number.
+ */
+size_t		 relay_capture_admit(struct relay *r, struct relay_fwd *fwd, size_t n,
+		    const struct relay_now *now);
 /* FRAME_F_* validation flags from a packet socket's TP_STATUS_* bits. */
 unsigned int	 relay_status_flags(uint32_t tp_status);
 /* The CLOCK_MONOTONIC time in ns (0 if the clock fails). */
