@@ -221,6 +221,13 @@ helper_ring_on(struct helper *h, uint32_t slot)
 	if (h->ringup[slot] && (h->ringon[slot] ||
 	    helper_capture_with(h, slot, 1) == 0))
 		r.ok = 1;
+	/*
+	 * Unusable: free it now. The worker, told no, never maps it nor asks
+	 * for its release, and a ring runs a kernel timer every 1 ms.
+	 */
+	if (!r.ok && h->ringup[slot] &&
+	    ringsock_ring(h->ringfd[slot], &h->rings[slot], 0) == 0)
+		h->ringup[slot] = 0;
 	if (helper_send(h, MSG_RING_READY, &r, sizeof(r), -1) == -1)
 		helper_die(h, "cannot answer the worker's capture ring request");
 }
