@@ -563,9 +563,7 @@ meshio_frame(struct relay *r, struct peer *p, uint8_t *frame, size_t len,
 	}
 	em->frame = frame;
 	em->peer = p;
-	em->key = dedup_hash_udp(&r->dedup, info->src_ip, info->dst_ip,
-	    frame + info->udp_off, info->udp_len);
-	dedup_prefetch(&r->dedup, em->key);
+	em->key = relay_frame_key(r, frame, info);
 	return 1;
 }
 

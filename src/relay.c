@@ -403,12 +403,23 @@ relay_capture_frame(struct relay *r, struct relay_slot *s, uint8_t *frame,
 	}
 	fwd->frame = frame;
 	fwd->len = info.len;
-	fwd->key = dedup_hash_udp(&r->dedup, info.src_ip, info.dst_ip,
-	    frame + info.udp_off, info.udp_len);
+	fwd->key = relay_frame_key(r, frame, &info);
 	fwd->src_ip = info.src_ip;
 	fwd->slot = s;
-	dedup_prefetch(&r->dedup, fwd->key);
 	return 1;
+}
+
+/* See relay.h. */
+uint64_t
+relay_frame_key(struct relay *r, const uint8_t *frame,
+    const struct frame_info *info)
+{
+	uint64_t	 key;
+
+	key = dedup_hash_udp(&r->dedup, info->src_ip, info->dst_ip,
+	    frame + info->udp_off, info->udp_len);
+	dedup_prefetch(&r->dedup, key);
+	return key;
 }
 
 /* Debug line for a captured frame dropped for why, rate-limited. */

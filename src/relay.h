@@ -208,6 +208,13 @@ int		 relay_capture_frame(struct relay *r, struct relay_slot *s, uint8_t *frame,
  */
 size_t		 relay_capture_admit(struct relay *r, struct relay_fwd *fwd, size_t n,
 		    const struct relay_now *now);
+/*
+ * The duplicate key of a valid frame (dedup_hash_udp), the same for a
+ * captured frame and one from the mesh; its dedup set is prefetched for
+ * the dedup_check that follows once the whole batch is keyed.
+ */
+uint64_t	 relay_frame_key(struct relay *r, const uint8_t *frame,
+		    const struct frame_info *info);
 /* FRAME_F_* validation flags from a packet socket's TP_STATUS_* bits. */
 unsigned int	 relay_status_flags(uint32_t tp_status);
 /* The CLOCK_MONOTONIC time in ns (0 if the clock fails). */
