@@ -167,15 +167,24 @@ static const struct {
 	    RING_MIB_MAX, "MiB" },
 };
 
+/* The numbers[] entry of key, which must be one of them. */
+static size_t
+number_index(enum config_key key)
+{
+	size_t	 i;
+
+	for (i = 0; numbers[i].key != key; i++)
+		;
+	return i;
+}
+
 /* hello-interval, mesh-freshness, dedup-window and capture-ring. */
 static int
 set_number(struct config_ld *ld, enum config_key key, const char *value)
 {
-	size_t		 i;
+	size_t		 i = number_index(key);
 	uint32_t	 v;
 
-	for (i = 0; numbers[i].key != key; i++)
-		;
 	if (config_parse_uint(value, numbers[i].max, &v) == -1 ||
 	    v < numbers[i].min)
 		return config_bad(ld, key, value, "not a number of %s from %u"
@@ -494,6 +503,8 @@ static void
 format_value(const struct config *conf, enum config_key key, char *buf,
     size_t len)
 {
+	uint32_t	 num;
+
 	switch (key) {
 	case KEY_MESH_PORT:
 		snprintf(buf, len, "%u", conf->mesh_port);
@@ -521,10 +532,9 @@ format_value(const struct config *conf, enum config_key key, char *buf,
 	case KEY_MESH_FRESHNESS:
 	case KEY_DEDUP_WINDOW:
 	case KEY_CAPTURE_RING:
-		snprintf(buf, len, "%u", key == KEY_HELLO_INTERVAL ?
-		    conf->hello_interval : key == KEY_MESH_FRESHNESS ?
-		    conf->mesh_freshness : key == KEY_DEDUP_WINDOW ?
-		    conf->dedup_window : conf->capture_ring);
+		memcpy(&num, (const char *)conf + numbers[number_index(key)].off,
+		    sizeof(num));
+		snprintf(buf, len, "%u", num);
 		break;
 	case KEY_RATE_SOURCE:
 	case KEY_RATE_PEER:
