@@ -27,12 +27,7 @@ keys_init
 KEY=$(key_file mesh.key 1)
 HI=1		# HELLO interval, s
 
-relay_start rb --mesh-key-file "$KEY" --mesh-auth required --hello-interval $HI \
-    --other-relays "$A" || fail "relay B did not start"
-relay_start ra --mesh-key-file "$KEY" --mesh-auth required --hello-interval $HI \
-    --other-relays "$B" || fail "relay A did not start"
-peers_wait_up rb 6 "$A" || fail "relay B: peer A not up"
-peers_wait_up ra 6 "$B" || fail "relay A: peer B not up"
+keyed_pair_up "$KEY" "$KEY"
 ok "relays up in required mode, HELLOs exchanged"
 
 # ---- 1. control: a genuine broadcast crosses ------------------------------------

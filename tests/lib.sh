@@ -670,6 +670,19 @@ peers_wait_up()
 	done
 }
 
+# keyed_pair_up KEYFILE_A KEYFILE_B: start relays ra and rb, each the
+# other's peer, with these key files, --mesh-auth required and HELLOs every
+# $HI s, and wait until each has seen the other up; fails the test if not.
+keyed_pair_up()
+{
+	relay_start ra --mesh-key-file "$1" --mesh-auth required --hello-interval "$HI" \
+	    --other-relays "$B" || fail "relay A did not start"
+	relay_start rb --mesh-key-file "$2" --mesh-auth required --hello-interval "$HI" \
+	    --other-relays "$A" || fail "relay B did not start"
+	peers_wait_up ra 6 "$B" || fail "relay A: peer B not up"
+	peers_wait_up rb 6 "$A" || fail "relay B: peer A not up"
+}
+
 # dump_lines NAME TAG: the lines with TAG from relay NAME's last counter
 # dump (from its last "counters: captured=" line on).
 dump_lines()

@@ -25,12 +25,7 @@ KB=$(key_file rb.key 1 2)
 # service user (nobody here), mode 600.
 [ "$(stat -c '%U %a' "$KA")" = "nobody 600" ] || fail "key file: $(stat -c '%U %a' "$KA")"
 
-relay_start ra --mesh-key-file "$KA" --mesh-auth required --hello-interval $HI \
-    --other-relays "$B" || fail "relay A did not start"
-relay_start rb --mesh-key-file "$KB" --mesh-auth required --hello-interval $HI \
-    --other-relays "$A" || fail "relay B did not start"
-peers_wait_up ra 6 "$B" || fail "relay A: peer B not up"
-peers_wait_up rb 6 "$A" || fail "relay B: peer A not up"
+keyed_pair_up "$KA" "$KB"
 ok "relays up: A keys {1}, B keys {1,2}"
 
 # ---- continuous traffic both ways, rotation in the middle ----------------------

@@ -122,12 +122,7 @@ mv "$(relay_log rb)" "$SR_TMP/relay-rb-mismatch.log"
 # ---- 3. rotation: key 1 hmac-sha256 -> key 2 umac-128, traffic flowing -----------
 KA=$(key_file ra.key 1)
 KB=$(key_file rb.key 1 2:umac-128)
-relay_start ra --mesh-key-file "$KA" --mesh-auth required --hello-interval $HI \
-    --other-relays "$B" || fail "relay A did not start"
-relay_start rb --mesh-key-file "$KB" --mesh-auth required --hello-interval $HI \
-    --other-relays "$A" || fail "relay B did not start"
-peers_wait_up ra 6 "$B" || fail "relay A: peer B not up"
-peers_wait_up rb 6 "$A" || fail "relay B: peer A not up"
+keyed_pair_up "$KA" "$KB"
 ok "relays up: A keys {1 hmac-sha256}, B keys {1 hmac-sha256, 2 umac-128}"
 T=$(( SECS + 10 ))
 recv_start b2 atob -t $T 5076
