@@ -26,19 +26,34 @@ udp_rcvbuf_errors()
 		else print $c["RcvbufErrors"] }' /proc/net/snmp
 }
 
-# settle NAME EXPR: dump relay NAME's counters until the shell arithmetic
-# EXPR (over the variables the caller's `read_counts` sets) is true, or 10 s.
+# settle NAME READER EXPR: dump relay NAME's counters until the shell
+# arithmetic EXPR (over the variables the function READER sets) is true,
+# or 10 s.
 settle()
 {
 	local i
 
 	for ((i = 0; i < 20; i++)); do
 		relay_dump "$1" || return 1
-		read_counts
-		(( $2 )) && return 0
+		"$2"
+		(( $3 )) && return 0
 		sleep 0.5
 	done
 	return 0
+}
+
+# Relay A's capture: frames captured and dropped by the kernel.
+iface_counts()
+{
+	cap=$(rcounter ra 'iface eth0:' captured)
+	kd=$(rcounter ra 'iface eth0:' kernel_drops)
+}
+
+# Relay B's mesh socket since phase 2 began (rx0, kd0).
+mesh_counts()
+{
+	rx=$(( $(rcounter rb 'counters:' mesh_rx) - rx0 ))
+	kd=$(( $(rcounter rb 'drops mesh:' kernel_drops) - kd0 ))
 }
 
 N=20000
@@ -60,12 +75,7 @@ send ca -q -p 40701 -s 100 255.255.255.255 5076 $N || {
 sleep 0.5
 kill -CONT "$w"
 # The worker drains the backlog now: wait until it is through.
-read_counts()
-{
-	cap=$(rcounter ra 'iface eth0:' captured)
-	kd=$(rcounter ra 'iface eth0:' kernel_drops)
-}
-settle ra 'cap + kd >= N' || fail "no counters from relay A"
+settle ra iface_counts 'cap + kd >= N' || fail "no counters from relay A"
 say "relay A: captured=$cap kernel_drops=$kd of $N sent while its worker was stopped"
 assert_ge "$kd" 1 "relay A: kernel_drops (the buffer overflowed)"
 assert_eq $((cap + kd)) $N "relay A: captured + kernel_drops = sent"
@@ -96,12 +106,7 @@ sleep 0.5
 kill -CONT "$wb"
 relay_dump ra || fail "no counters from relay A"
 fw=$(( $(rcounter ra 'counters:' forwarded) - fw0 ))
-read_counts()
-{
-	rx=$(( $(rcounter rb 'counters:' mesh_rx) - rx0 ))
-	kd=$(( $(rcounter rb 'drops mesh:' kernel_drops) - kd0 ))
-}
-settle rb 'rx + kd >= fw' || fail "no counters from relay B"
+settle rb mesh_counts 'rx + kd >= fw' || fail "no counters from relay B"
 say "relay A forwarded $fw; relay B: mesh_rx $rx, mesh kernel_drops $kd"
 assert_eq "$fw" $N "relay A: forwarded (its worker ran, paced at 20000/s)"
 assert_ge "$kd" 1 "relay B: mesh kernel_drops (the buffer overflowed)"
@@ -123,12 +128,7 @@ kill -STOP "$w" || fail "cannot stop relay A's worker"
 wait "$sp" || { kill -CONT "$w"; fail "bcsend (3)"; }
 sleep 0.3
 kill -CONT "$w"
-read_counts()
-{
-	cap=$(rcounter ra 'iface eth0:' captured)
-	kd=$(rcounter ra 'iface eth0:' kernel_drops)
-}
-settle ra 'cap + kd >= N' || fail "no counters from relay A"
+settle ra iface_counts 'cap + kd >= N' || fail "no counters from relay A"
 ring=$(rcounter ra 'iface eth0:' ring)
 say "relay A (ring): captured=$cap kernel_drops=$kd ring=$ring of $N;" \
     "duplicates $(rcounter ra 'drops capture:' duplicate)"
