@@ -29,8 +29,8 @@
 
 /* The key file names them; the values travel in MSG_CONF_KEYS. */
 enum auth_alg {
-	AUTH_HMAC_SHA256 = 0,	/* "hmac-sha256", the default */
-	AUTH_UMAC128 = 1,	/* "umac-128" */
+	AUTH_HMAC_SHA256 = 0,	/* "hmac-sha256" */
+	AUTH_UMAC128 = 1,	/* "umac-128", the key file's default */
 };
 #define AUTH_NALG	2
 

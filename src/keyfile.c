@@ -135,9 +135,10 @@ alg_word_echo(const char *f, size_t flen)
 }
 
 /*
- * The optional algorithm field after the secret, then the end of the
- * line. An unknown word is named in the message (it is not secret), unless
- * it could be key material; the secret before it never is.
+ * The optional algorithm field after the secret (umac-128 if absent: see
+ * keyfile.h), then the end of the line. An unknown word is named in the
+ * message (it is not secret), unless it could be key material; the secret
+ * before it never is.
  */
 static int
 parse_alg(struct kf_line *l, struct keyfile_key *k, char *why, size_t whylen)
@@ -145,7 +146,7 @@ parse_alg(struct kf_line *l, struct keyfile_key *k, char *why, size_t whylen)
 	const char	*f;
 	size_t		 flen;
 
-	k->alg = AUTH_HMAC_SHA256;
+	k->alg = AUTH_UMAC128;
 	f = field(l, &flen);
 	if (flen == 0)
 		return 0;

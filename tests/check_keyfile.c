@@ -158,17 +158,17 @@ START_TEST(test_alg)
 	ck_assert_uint_eq(kf.keys[0].secret[31], 0x1f);
 	ck_assert_int_eq(kf.keys[1].alg, AUTH_HMAC_SHA256);
 	ck_assert_uint_eq(kf.keys[1].secret[0], 0xf0);
-	/* Absent: HMAC-SHA-256, so old key files keep working. */
-	ck_assert_int_eq(parse("3 " K32 "\n4 " K16 " umac-128\n"), 0);
-	ck_assert_int_eq(kf.keys[0].alg, AUTH_HMAC_SHA256);
-	ck_assert_int_eq(kf.keys[1].alg, AUTH_UMAC128);
+	/* Absent: the default, UMAC-128. */
+	ck_assert_int_eq(parse("3 " K32 "\n4 " K16 " hmac-sha256\n"), 0);
+	ck_assert_int_eq(kf.keys[0].alg, AUTH_UMAC128);
+	ck_assert_int_eq(kf.keys[1].alg, AUTH_HMAC_SHA256);
 	/* Comments, tabs and CR LF around it. */
 	ck_assert_int_eq(parse("5\t" K32 "\tumac-128\t# fast\r\n"
 	    "6 " K16 " hmac-sha256# old\n"), 0);
 	ck_assert_int_eq(kf.keys[0].alg, AUTH_UMAC128);
 	ck_assert_int_eq(kf.keys[1].alg, AUTH_HMAC_SHA256);
-	ck_assert_int_eq(parse("7 " K32 "   # umac-128 not here\n"), 0);
-	ck_assert_int_eq(kf.keys[0].alg, AUTH_HMAC_SHA256);
+	ck_assert_int_eq(parse("7 " K32 "   # hmac-sha256 not here\n"), 0);
+	ck_assert_int_eq(kf.keys[0].alg, AUTH_UMAC128);
 	keyfile_clear(&kf);
 	parse_fails("# first\n1 " K32 " umac128\n", "keys:2: key 1: unknown "
 	    "algorithm \"umac128\" (expected hmac-sha256 or umac-128)");

@@ -574,8 +574,9 @@ key_hex()
 }
 
 # key_file NAME ID[:ALG]...: write $SR_KEYDIR/NAME with one "ID HEX" line
-# per key ("ID HEX ALG" for ID:ALG; the first is the primary), owned by
-# nobody, mode 600, replacing any old file atomically. Prints the path.
+# per key (umac-128, the default; "ID HEX ALG" for ID:ALG; the first is the
+# primary), owned by nobody, mode 600, replacing any old file atomically.
+# Prints the path.
 key_file()
 {
 	local f="$SR_KEYDIR/$1" tmp k id

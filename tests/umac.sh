@@ -2,10 +2,11 @@
 # Copyright (c) 2026 The snowrelay authors
 # SPDX-License-Identifier: ISC
 #
-# UMAC-128 mesh keys ("ID HEX umac-128" in the key file):
+# UMAC-128 mesh keys ("ID HEX umac-128", or "ID HEX": the default):
 # 1. meshsend's own UMAC-128 (tests/tools/meshsend.c, written apart from
-#    src/auth.c) is accepted by a relay, and a forged tag is bad_tag; two
-#    relays with a umac-128 key relay broadcasts both ways, exactly once.
+#    src/auth.c) is accepted by a relay whose key line names no algorithm,
+#    and a forged tag is bad_tag; that relay and one whose key line says
+#    umac-128 relay broadcasts both ways, exactly once.
 # 2. One relay with hmac-sha256 and the other with umac-128 for the same
 #    key id and secret: nothing crosses, and every datagram each relay
 #    sends is counted as bad_tag by the other, exactly.
@@ -48,10 +49,12 @@ two_way()
 
 KU=$(key_file umac.key 1:umac-128)
 KH=$(key_file hmac.key 1:hmac-sha256)
+KD=$(key_file default.key 1)
 grep -q '^1 [0-9a-f]* umac-128$' "$KU" || fail "key file $KU: no \"1 HEX umac-128\" line"
+grep -q '^1 [0-9a-f]*$' "$KD" || fail "key file $KD: no \"1 HEX\" line"
 
-# ---- 1. both relays umac-128 ----------------------------------------------------
-relay_start rb --mesh-key-file "$KU" --mesh-auth required --hello-interval $HI \
+# ---- 1. umac-128: named on A and by meshsend, the default on B ------------------
+relay_start rb --mesh-key-file "$KD" --mesh-auth required --hello-interval $HI \
     --other-relays "$A" || fail "relay B did not start"
 # Relay A is not running yet: when it starts, its sequence numbers are
 # above meshsend's, so its datagrams are not taken for replays.
@@ -66,7 +69,7 @@ relay_start ra --mesh-key-file "$KU" --mesh-auth required --hello-interval $HI \
     --other-relays "$B" || fail "relay A did not start"
 peers_wait_up rb 6 "$A" || fail "relay B: peer A not up"
 peers_wait_up ra 6 "$B" || fail "relay A: peer B not up"
-ok "relays up with umac-128 keys, HELLOs exchanged"
+ok "relays up with umac-128 keys (named on A, the default on B), HELLOs exchanged"
 two_way u 40501 40502 $(( 2 * N ))
 assert_eq "$(recv_lines u-ab "^from $CA:40501 ")" $N "umac-128: A -> B"
 assert_eq "$(recv_lines u-ba "^from $SB:40502 ")" $N "umac-128: B -> A"
@@ -120,8 +123,8 @@ mv "$(relay_log ra)" "$SR_TMP/relay-ra-mismatch.log"
 mv "$(relay_log rb)" "$SR_TMP/relay-rb-mismatch.log"
 
 # ---- 3. rotation: key 1 hmac-sha256 -> key 2 umac-128, traffic flowing -----------
-KA=$(key_file ra.key 1)
-KB=$(key_file rb.key 1 2:umac-128)
+KA=$(key_file ra.key 1:hmac-sha256)
+KB=$(key_file rb.key 1:hmac-sha256 2:umac-128)
 keyed_pair_up "$KA" "$KB"
 ok "relays up: A keys {1 hmac-sha256}, B keys {1 hmac-sha256, 2 umac-128}"
 T=$(( SECS + 10 ))
