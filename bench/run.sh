@@ -11,10 +11,11 @@
 #   BENCH_OUT=DIR     output directory (default: $top_builddir/bench/out)
 #   BENCH_SIZES, BENCH_REPS   override payload sizes / repetitions
 #   BENCH_SUBJECT=floor       run the floor in snowrelayd's place (validates the bench)
-#   BENCH_AUTH=1      relays use the authenticated native mesh (HMAC-SHA-256,
-#                     --mesh-auth required); the floor stays as it is;
-#                     BENCH_AUTH=hmac-sha256 is the same, BENCH_AUTH=umac-128
-#                     uses a UMAC-128 key (give it its own BENCH_OUT)
+#   BENCH_AUTH=1      relays use the authenticated native mesh with a key of
+#                     the default algorithm (UMAC-128, --mesh-auth required);
+#                     the floor stays as it is; BENCH_AUTH=umac-128 is the
+#                     same, BENCH_AUTH=hmac-sha256 uses an HMAC-SHA-256 key
+#                     (give each its own BENCH_OUT)
 
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
@@ -47,9 +48,9 @@ auth_keyfile() {
 }
 case ${BENCH_AUTH:-0} in
 0|"")		AUTH_ALG= ;;
-1|hmac-sha256)	AUTH_ALG=hmac-sha256 ;;
-umac-128)	AUTH_ALG=umac-128 ;;
-*)	echo "bench: BENCH_AUTH=${BENCH_AUTH}: expected 0 or 1 (= hmac-sha256), hmac-sha256 or umac-128" >&2
+1|umac-128)	AUTH_ALG=umac-128 ;;	# the default algorithm
+hmac-sha256)	AUTH_ALG=hmac-sha256 ;;
+*)	echo "bench: BENCH_AUTH=${BENCH_AUTH}: expected 0 or 1 (1: umac-128, the default algorithm), umac-128 or hmac-sha256" >&2
 	exit 2 ;;
 esac
 case $AUTH_ALG in
@@ -63,13 +64,13 @@ MESHFMT='SnowSignal "SS" (unauthenticated)'
 # --- Modes: every duration below is bounded, and so is the total -------------
 if [ "${BENCH_SMOKE:-0}" = 1 ]; then
 	MODE=smoke SIZES="100" REPS=1 PROBES=1 PROBE_S=0.5 HI=10000
-	FIX10_S=1 FIX100_S=0 QUIET_MAX=none QUIET_ALLOW=0 BUDGET=40
+	FIX10_N=2 FIX10_S=0.5 FIX100_S=0 QUIET_MAX=none QUIET_ALLOW=0 BUDGET=40
 elif [ "${BENCH_QUICK:-0}" = 1 ]; then
 	MODE=quick SIZES="100 1400" REPS=1 PROBES=4 PROBE_S=1 HI=448000
-	FIX10_S=1.5 FIX100_S=1 QUIET_MAX=2 QUIET_ALLOW=20 BUDGET=105
+	FIX10_N=2 FIX10_S=1 FIX100_S=1 QUIET_MAX=2 QUIET_ALLOW=20 BUDGET=105
 else
 	MODE=full SIZES="100 1400" REPS=3 PROBES=6 PROBE_S=3 HI=512000
-	FIX10_S=3 FIX100_S=2 QUIET_MAX=6 QUIET_ALLOW=120 BUDGET=540
+	FIX10_N=3 FIX10_S=2 FIX100_S=2 QUIET_MAX=6 QUIET_ALLOW=120 BUDGET=540
 fi
 SIZES=${BENCH_SIZES:-$SIZES} REPS=${BENCH_REPS:-$REPS}
 BENCH_QUIET_PCT=15
@@ -178,6 +179,28 @@ collect_counters() {
 	done >>"$OUT/counters.txt"
 }
 
+# The 10 kpps figures of one relay pair: FIX10_N windows of FIX10_S s. CPU
+# and latency are those of the window with the least CPU per packet: at
+# 10 kpps every packet is a wake-up of each relay, which makes the figure
+# very sensitive to other tenants of a shared machine, and they only ever
+# add to it (both relay pairs are measured the same way; every window is
+# in probes.csv). Loss is the worst window's. Sets F10_NSPP, F10_LAT
+# ("p50,p90,p99") and F10_LOSS; 1 if a window could not be measured.
+fixed10k() {
+	local w
+	F10_NSPP="" F10_LAT="" F10_LOSS=""
+	for ((w = 1; w <= FIX10_N; w++)); do
+		measure fixed10k "$1" "$2" "$3" 10000 "$FIX10_S" || return 1
+		if [ -z "$F10_NSPP" ] || [ "$P_NSPP" -lt "$F10_NSPP" ]; then
+			F10_NSPP=$P_NSPP F10_LAT="$P_P50,$P_P90,$P_P99"
+		fi
+		if [ -z "$F10_LOSS" ] ||
+		    awk -v a="$P_LOSS" -v b="$F10_LOSS" 'BEGIN { exit !(a > b) }'; then
+			F10_LOSS=$P_LOSS
+		fi
+	done
+}
+
 # One relay pair, one payload size: fixed rates, rate search, memory.
 unit() {
 	local impl=$1 size=$2 rep=$3 dir c10="" c100="" l10="" l100="" lat=",," hwm ok=1
@@ -189,8 +212,8 @@ unit() {
 		stop_relays
 		return 1
 	fi
-	if measure fixed10k "$impl" "$size" "$rep" 10000 "$FIX10_S"; then
-		c10=$P_NSPP l10=$P_LOSS lat="$P_P50,$P_P90,$P_P99"
+	if fixed10k "$impl" "$size" "$rep"; then
+		c10=$F10_NSPP l10=$F10_LOSS lat=$F10_LAT
 	else ok=0; fi
 	if [ "$FIX100_S" != 0 ] && measure fixed100k "$impl" "$size" "$rep" 100000 "$FIX100_S"; then
 		c100=$P_NSPP l100=$P_LOSS p100=$P_P50
@@ -343,7 +366,7 @@ report() {
 		fi
 		echo
 		echo "Mode **$MODE**: payloads ${SIZES// /, } B, $REPS repetition(s), rate search of $PROBES paced probe(s) of ${PROBE_S} s," \
-		    "fixed-rate windows of ${FIX10_S} s (10 kpps) and ${FIX100_S} s (100 kpps). $(date -u '+%Y-%m-%d %H:%M UTC'), kernel $(uname -r), $(nproc) CPUs, ${SECONDS} s."
+		    "fixed-rate windows of ${FIX10_S} s at 10 kpps (${FIX10_N} per run, see below) and one of ${FIX100_S} s at 100 kpps. $(date -u '+%Y-%m-%d %H:%M UTC'), kernel $(uname -r), $(nproc) CPUs, ${SECONDS} s."
 		echo
 		echo "Subject: $subj, mesh format $MESHFMT. Yardstick: bench/floor (AF_PACKET recvmmsg capture + BPF -> connected UDP sendmmsg; UDP recvmmsg -> AF_PACKET sendmmsg), measured alternately in the same job (F R per size and repetition)."
 		echo
@@ -353,7 +376,7 @@ report() {
 		echo
 		report_tables
 		if [ -z "$AUTH_ALG" ]; then
-			echo "The authenticated mesh is measured by \`make bench BENCH_AUTH=1\` (HMAC-SHA-256) or \`BENCH_AUTH=umac-128\` (a report of its own)."
+			echo "The authenticated mesh is measured by \`make bench BENCH_AUTH=1\` (UMAC-128, the default algorithm) or \`BENCH_AUTH=hmac-sha256\` (a report of its own)."
 			echo
 		fi
 		echo "## How it was measured"
@@ -363,6 +386,7 @@ report() {
 		[ "$SUBJECT" = snowrelay ] &&
 		    echo "- snowrelayd runs with its defaults except the rate limits (off: one source sends everything). Its load mode (\`--coalesce 20000/1000\`: above 20 kpps it drains its sockets on a timer, every 1 ms, on the monotonic clock's whole milliseconds, so that R1 and R2 wake up together) is therefore on in the 100 kpps windows and the rate search, and off at 10 kpps; the p50 at 100 kpps shows what it costs in latency. In load mode it captures into its TPACKET_V3 ring (\`--capture-ring 4\`, 16 KiB blocks handed over when full or after 1 ms), which exists and is mapped only while load mode lasts; a worker that used it has the ring's 4096 KiB taken off its VmHWM in the memory rows (\"without the capture ring\"; the issue's 4 MiB budget is for a relay without a ring)."
 		echo "- Relay CPU: sum of /proc/PID/task/*/schedstat run time of all relay processes (snowrelay: helper and worker on R1 and R2) over the probe, divided by the packets delivered."
+		echo "- 10 kpps: each run measures $FIX10_N window(s) of ${FIX10_S} s; its CPU and latency figures are those of the window with the least CPU per packet, and its loss that of the worst window. At 10 kpps each relay wakes up once per packet, so other tenants of a shared machine move the figure a lot, and they can only add to it; the floor and snowrelay are measured the same way, and every window is in probes.csv."
 		echo "- Rate search: binary search between 0 and $((HI / 1000)) kpps; a probe passes with < 1 % loss and an achieved offered rate >= 97 % of its target. Latency: loadgen CLOCK_MONOTONIC stamp to the sink's recvmmsg return."
 		[ "$QUIET_MAX" != none ] &&
 		    echo "- Each probe first waits (up to ${QUIET_MAX} s, ${QUIET_ALLOW} s in total) for the machine to be < ${BENCH_QUIET_PCT} % busy over 0.5 s."

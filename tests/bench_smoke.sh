@@ -51,6 +51,16 @@ smoke()
 		    fail "BENCH_AUTH=$1: $impl: packets were not delivered (probes.csv: $(grep "^$impl," "$out/probes.csv"))"
 		grep -q "^$impl,100,1," "$out/summary.csv" ||
 		    fail "BENCH_AUTH=$1: $impl: no summary row"
+		# Two 10 kpps windows (smoke mode); the summary's CPU at
+		# 10 kpps is the lower of the two.
+		min=$(awk -F, -v i="$impl" 'NR > 1 && $1 == i && $4 == "fixed10k" {
+		    n++; if (n == 1 || $12 < m) m = $12 } END { if (n == 2) print m }' \
+		    "$out/probes.csv")
+		[ -n "$min" ] ||
+		    fail "BENCH_AUTH=$1: $impl: not two fixed10k windows in probes.csv"
+		awk -F, -v i="$impl" -v m="$min" '$1 == i { exit !($6 == m) }' \
+		    "$out/summary.csv" ||
+		    fail "BENCH_AUTH=$1: $impl: summary cpu10k is not the lower window's $min: $(grep "^$impl," "$out/summary.csv")"
 	done
 
 	# The report has its table with a value in both columns.
