@@ -9,19 +9,29 @@
 #
 #   hostA ---- segment A ---- R1 ==== mesh 198.18.2.0/24 ==== R2 ---- segment B ---- hostB
 #   .1.1 (loadgen)        .1.2 capture   .2.1        .2.2   .1.3 emit          .1.20 (sink)
+#
+# bench/run.sh builds two identical beds (0 and 1, the same addresses in
+# namespaces of their own), one per relay pair, so that both pairs run at
+# once and their probes can alternate; `bed N` makes bed N the current one.
 
 BN=bn$$				# unique prefix: namespaces and links
-NS_A=${BN}ha NS_R1=${BN}r1 NS_R2=${BN}r2 NS_B=${BN}hb
-IF_A0=${BN}a0 IF_A1=${BN}a1	# segment A: hostA, R1 capture
-IF_M1=${BN}m1 IF_M2=${BN}m2	# mesh: R1, R2
-IF_B2=${BN}b2 IF_B0=${BN}b0	# segment B: R2 emit, hostB
+
+# Make bed $1 (a digit) current: the names below are its namespaces and links.
+bed() {
+	BED=$1
+	NS_A=${BN}${1}ha NS_R1=${BN}${1}r1 NS_R2=${BN}${1}r2 NS_B=${BN}${1}hb
+	IF_A0=${BN}${1}a0 IF_A1=${BN}${1}a1	# segment A: hostA, R1 capture
+	IF_M1=${BN}${1}m1 IF_M2=${BN}${1}m2	# mesh: R1, R2
+	IF_B2=${BN}${1}b2 IF_B0=${BN}${1}b0	# segment B: R2 emit, hostB
+}
+bed 0
 ADDR_M1=198.18.2.1 ADDR_M2=198.18.2.2
 BCAST=198.18.1.255
 BPORT=5076 MPORT=7124
 LOAD_CPU=0 RELAY_CPU=1		# perf.md: load side on CPU0, both relays on CPU1
 
 BENCH_PIDS=""			# every process we started and have not reaped
-BENCH_TOPO=0
+BENCH_BEDS=""			# the beds topo_up built (or began to build)
 SUBJ_PIDS=""			# relay processes under test (floor: 2, snowrelay: 4)
 
 bench_log() { printf 'bench: %s\n' "$*" >&2; }
@@ -46,15 +56,16 @@ reap() {
 
 # Kill what we started (by pid only) and delete our namespaces.
 bench_cleanup() {
-	local p ns
+	local p ns b
 	for p in $BENCH_PIDS; do kill -TERM "$p" 2>/dev/null; done
 	for p in $BENCH_PIDS; do reap "$p" 30; done
-	if [ "$BENCH_TOPO" = 1 ]; then
+	for b in $BENCH_BEDS; do
+		bed "$b"
 		for ns in "$NS_A" "$NS_R1" "$NS_R2" "$NS_B"; do
 			ip netns del "$ns" 2>/dev/null
 		done
-		BENCH_TOPO=0
-	fi
+	done
+	BENCH_BEDS=""
 	[ -n "${BENCH_TMP:-}" ] && rm -rf "$BENCH_TMP"
 	BENCH_PIDS=""
 }
@@ -65,10 +76,10 @@ pid_forget() {
 	BENCH_PIDS=$out
 }
 
-# Build the 4-namespace bed; IPv6 off; checksum offload off on the sender.
+# Build the current 4-namespace bed; IPv6 off; checksum offload off on the sender.
 topo_up() {
 	local ns
-	BENCH_TOPO=1
+	BENCH_BEDS="$BENCH_BEDS $BED"
 	for ns in "$NS_A" "$NS_R1" "$NS_R2" "$NS_B"; do
 		ip netns add "$ns" || return 1
 		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
@@ -126,13 +137,13 @@ start_floor() {
 # one source at 2000 pps).
 start_snowrelay() {
 	local dir=$1 h1 h2 w1="" w2="" i
-	mkdir -p "$BENCH_TMP/root1" "$BENCH_TMP/root2"
+	mkdir -p "$BENCH_TMP/root1-$BED" "$BENCH_TMP/root2-$BED"
 	spawn_relay "$NS_R1" "$dir/snowrelay-r1.log" "$SNOWRELAYD" -d -u nobody \
-	    --chroot "$BENCH_TMP/root1" -t "$IF_A1" -b "$BPORT" --other-relays "$ADDR_M2" \
+	    --chroot "$BENCH_TMP/root1-$BED" -t "$IF_A1" -b "$BPORT" --other-relays "$ADDR_M2" \
 	    --rate-source 0 --rate-peer 0 --rate-global 0 $(auth_args)
 	h1=$SPAWNED
 	spawn_relay "$NS_R2" "$dir/snowrelay-r2.log" "$SNOWRELAYD" -d -u nobody \
-	    --chroot "$BENCH_TMP/root2" -t "$IF_B2" -b "$BPORT" --other-relays "$ADDR_M1" \
+	    --chroot "$BENCH_TMP/root2-$BED" -t "$IF_B2" -b "$BPORT" --other-relays "$ADDR_M1" \
 	    --rate-source 0 --rate-peer 0 --rate-global 0 $(auth_args)
 	h2=$SPAWNED
 	for ((i = 0; i < 50; i++)); do

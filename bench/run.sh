@@ -3,7 +3,8 @@
 # SPDX-License-Identifier: ISC
 #
 # The benchmark (`make bench`, root): snowrelayd against the floor forwarder,
-# alternately, on one test bed; writes probes.csv, summary.csv, report.md, rate.png.
+# each on a test bed of its own, probe by probe in turn; writes probes.csv,
+# summary.csv, report.md and rate.png.
 #
 # Environment:
 #   BENCH_QUICK=1     short run (< 2 min): 1 repetition, 4 probes of 1 s
@@ -31,7 +32,7 @@ LOADGEN=$top_builddir/bench/loadgen
 SINK=$top_builddir/bench/sink
 OUT=${BENCH_OUT:-$top_builddir/bench/out}
 SUBJECT=${BENCH_SUBJECT:-snowrelay}
-UNIT_BOUND=110			# seconds: bound given to every floor process
+UNIT_BOUND=300			# seconds: bound given to every floor process
 
 # --- Authenticated mesh -------------------------------------------------------
 # With BENCH_AUTH set both relays share a key file (mode 600, written under
@@ -118,22 +119,20 @@ measure() {
 	    "$([ "$QUIET" = 0 ] && echo ", machine busy ${QUIET_PCT}%")")"
 }
 
-# Binary search of paced probes for the highest rate with < 1 % loss.
-search() {
-	local impl=$1 size=$2 rep=$3 lo=0 hi=$HI i rate
-	U_MAX=0 U_GENLIM=0
-	for i in $(seq "$PROBES"); do
-		rate=$(( (lo + hi) / 2 / 1000 * 1000 ))
-		measure search "$impl" "$size" "$rep" "$rate" "$PROBE_S" || return 1
-		if [ "$P_PASS" = 1 ]; then
-			lo=$rate
-			[ "$P_DELIV" -gt "$U_MAX" ] && U_MAX=$P_DELIV
-		else
-			hi=$rate
-			awk -v l="$P_LOSS" 'BEGIN { exit !(l < 1) }' && [ "$P_GEN" = 1 ] &&
-			    U_GENLIM=$rate
-		fi
-	done
+# One step of IMPL's binary search for the highest rate with < 1 % loss
+# (its state: LO, HI, UMAX, GENLIM). search_step IMPL SIZE REP
+search_step() {
+	local impl=$1 size=$2 rep=$3 rate
+	rate=$(( (LO[$impl] + HI[$impl]) / 2 / 1000 * 1000 ))
+	measure search "$impl" "$size" "$rep" "$rate" "$PROBE_S" || return 1
+	if [ "$P_PASS" = 1 ]; then
+		LO[$impl]=$rate
+		[ "$P_DELIV" -gt "${UMAX[$impl]}" ] && UMAX[$impl]=$P_DELIV
+	else
+		HI[$impl]=$rate
+		awk -v l="$P_LOSS" 'BEGIN { exit !(l < 1) }' && [ "$P_GEN" = 1 ] &&
+		    GENLIM[$impl]=$rate
+	fi
 	return 0
 }
 
@@ -179,81 +178,115 @@ collect_counters() {
 	done >>"$OUT/counters.txt"
 }
 
-# The 10 kpps figures of one relay pair: FIX10_N windows of FIX10_S s. CPU
-# and latency are those of the window with the least CPU per packet: at
-# 10 kpps every packet is a wake-up of each relay, which makes the figure
-# very sensitive to other tenants of a shared machine, and they only ever
-# add to it (both relay pairs are measured the same way; every window is
-# in probes.csv). Loss is the worst window's. Sets F10_NSPP, F10_LAT
-# ("p50,p90,p99") and F10_LOSS; 1 if a window could not be measured.
-fixed10k() {
-	local w
-	F10_NSPP="" F10_LAT="" F10_LOSS=""
-	for ((w = 1; w <= FIX10_N; w++)); do
-		measure fixed10k "$1" "$2" "$3" 10000 "$FIX10_S" || return 1
-		if [ -z "$F10_NSPP" ] || [ "$P_NSPP" -lt "$F10_NSPP" ]; then
-			F10_NSPP=$P_NSPP F10_LAT="$P_P50,$P_P90,$P_P99"
-		fi
-		if [ -z "$F10_LOSS" ] ||
-		    awk -v a="$P_LOSS" -v b="$F10_LOSS" 'BEGIN { exit !(a > b) }'; then
-			F10_LOSS=$P_LOSS
-		fi
+# One 10 kpps window of IMPL: CPU and latency are kept from the window with
+# the least CPU per packet (at 10 kpps every packet is a wake-up of each
+# relay, which makes the figure very sensitive to other tenants of a
+# shared machine, and they only ever add to it; both relay pairs are
+# measured the same way, and every window is in probes.csv), loss from
+# the worst window. window10k IMPL SIZE REP
+window10k() {
+	local impl=$1
+	measure fixed10k "$impl" "$2" "$3" 10000 "$FIX10_S" || return 1
+	if [ -z "${C10[$impl]}" ] || [ "$P_NSPP" -lt "${C10[$impl]}" ]; then
+		C10[$impl]=$P_NSPP LAT10[$impl]="$P_P50,$P_P90,$P_P99"
+	fi
+	if [ -z "${L10[$impl]}" ] ||
+	    awk -v a="$P_LOSS" -v b="${L10[$impl]}" 'BEGIN { exit !(a > b) }'; then
+		L10[$impl]=$P_LOSS
+	fi
+}
+
+# The relay pairs: the floor on bed 0, snowrelay on bed 1; per pair its
+# processes and logs, whether it is still fit to measure, and its figures.
+declare -A BED_OF=([floor]=0 [snowrelay]=1) PIDS_OF LOGS_OF FIT
+declare -A C10 LAT10 L10 C100 L100 P100 LO HI UMAX GENLIM
+
+# Make IMPL's bed and relay pair the current ones (bench/lib.sh works on them).
+use() {
+	bed "${BED_OF[$1]}"
+	SUBJ_PIDS=${PIDS_OF[$1]:-} SUBJ_LOGS=${LOGS_OF[$1]:-}
+}
+
+# Start IMPL's relay pair on its bed and warm the path up; FIT[IMPL] says
+# whether it delivered.
+pair_start() {
+	local impl=$1 size=$2 rep=$3 dir=$OUT/logs/$1-$2-$3
+	use "$impl"
+	mkdir -p "$dir"
+	FIT[$impl]=1
+	C10[$impl]="" LAT10[$impl]=",," L10[$impl]="" C100[$impl]="" L100[$impl]="" P100[$impl]=""
+	LO[$impl]=0 HI[$impl]=$HI UMAX[$impl]=0 GENLIM[$impl]=0
+	if ! start_subject "$impl" "$dir" || ! warm_up "$size"; then
+		bench_log "$impl ${size}B rep $rep: the relay pair did not start or delivered nothing; see $dir"
+		FIT[$impl]=0
+	fi
+	PIDS_OF[$impl]=$SUBJ_PIDS LOGS_OF[$impl]=$SUBJ_LOGS
+}
+
+# Memory, stop, counters and the summary row of IMPL's pair; 1 if unfit.
+pair_finish() {
+	local impl=$1 size=$2 rep=$3 hwm
+	use "$impl"
+	if [ "${FIT[$impl]}" = 1 ] && ! relays_alive; then
+		bench_log "$impl ${size}B rep $rep: a relay process died"
+		FIT[$impl]=0
+	fi
+	hwm=$(hwm_summary)
+	stop_relays
+	PIDS_OF[$impl]=""
+	collect_counters "$OUT/logs/$impl-$size-$rep" "$impl" "$size" "$rep"
+	[ "${FIT[$impl]}" = 1 ] || return 1
+	echo "$impl,$size,$rep,${UMAX[$impl]},${GENLIM[$impl]},${C10[$impl]},${C100[$impl]},${LAT10[$impl]},$hwm,${L10[$impl]},${L100[$impl]},${P100[$impl]}" \
+	    >>"$OUT/summary.csv"
+}
+
+# Run each step for every fit pair in ORDER, one probe each in turn; a
+# pair whose probe fails is unfit from then on. each STEP SIZE REP
+each() {
+	local impl
+	for impl in $ORDER; do
+		[ "${FIT[$impl]}" = 1 ] || continue
+		use "$impl"
+		"$1" "$impl" "$2" "$3" || FIT[$impl]=0
 	done
 }
 
-# One relay pair, one payload size: fixed rates, rate search, memory.
-# unit IMPL SIZE REP FIRST: the pair measured first in its repetition
-# (FIRST 1) takes its 10 kpps windows last, the second pair first, so that
-# both pairs' windows come one right after the other (see run_all).
-unit() {
-	local impl=$1 size=$2 rep=$3 first=$4 dir c10="" c100="" l10="" l100=""
-	local lat=",," hwm ok=1 p100=""
-	dir=$OUT/logs/$impl-$size-$rep
-	mkdir -p "$dir"
-	if ! start_subject "$impl" "$dir" || ! warm_up "$size"; then
-		bench_log "$impl ${size}B rep $rep: the relay pair did not start or delivered nothing; see $dir"
-		stop_relays
-		return 1
-	fi
-	if [ "$first" = 0 ] && ! fixed10k "$impl" "$size" "$rep"; then ok=0; fi
-	if [ "$FIX100_S" != 0 ] && measure fixed100k "$impl" "$size" "$rep" 100000 "$FIX100_S"; then
-		c100=$P_NSPP l100=$P_LOSS p100=$P_P50
-	fi
-	search "$impl" "$size" "$rep" || ok=0
-	if [ "$first" = 1 ] && ! fixed10k "$impl" "$size" "$rep"; then ok=0; fi
-	c10=$F10_NSPP l10=$F10_LOSS lat=${F10_LAT:-,,}
-	relays_alive || { bench_log "$impl ${size}B rep $rep: a relay process died"; ok=0; }
-	hwm=$(hwm_summary)
-	stop_relays
-	collect_counters "$dir" "$impl" "$size" "$rep"
-	[ "$ok" = 1 ] || return 1
-	echo "$impl,$size,$rep,$U_MAX,$U_GENLIM,$c10,$c100,$lat,$hwm,$l10,$l100,$p100" >>"$OUT/summary.csv"
+fixed100k() {
+	measure fixed100k "$1" "$2" "$3" 100000 "$FIX100_S" || return 1
+	C100[$1]=$P_NSPP L100[$1]=$P_LOSS P100[$1]=$P_P50
 }
 
-# Both relay pairs per size per repetition, as long as the time budget
-# allows: floor then snowrelay in odd repetitions, the other way round in
-# even ones. The 10 kpps windows of the two pairs are adjacent (see unit):
-# a stretch of contention on the host, which this VM cannot see (its steal
-# time reads 0), then usually falls on both.
+# Both relay pairs, one payload size, one repetition. They run at once on
+# their own beds and take turns probe by probe (10 kpps windows, 100 kpps,
+# each step of the rate searches), so that a stretch of contention on the
+# host, which this VM cannot see (its steal time reads 0), falls on both.
+pair() {
+	local size=$1 rep=$2 impl w i
+	for impl in $ORDER; do pair_start "$impl" "$size" "$rep"; done
+	for ((w = 1; w <= FIX10_N; w++)); do each window10k "$size" "$rep"; done
+	[ "$FIX100_S" != 0 ] && each fixed100k "$size" "$rep"
+	for ((i = 1; i <= PROBES; i++)); do each search_step "$size" "$rep"; done
+	for impl in $ORDER; do
+		pair_finish "$impl" "$size" "$rep" && continue
+		NOTES="$NOTES- $impl, ${size} B, repetition $rep failed (logs/$impl-$size-$rep).\n"
+		FAILED=$((FAILED + 1))
+	done
+}
+
+# Every size and repetition, as long as the time budget allows; which pair
+# probes first alternates by repetition.
 run_all() {
-	local rep size t0 est=0 impl order first
+	local rep size t0 est=0
 	for rep in $(seq "$REPS"); do
-		order="floor snowrelay"
-		[ $((rep % 2)) = 0 ] && order="snowrelay floor"
+		ORDER="floor snowrelay"
+		[ $((rep % 2)) = 0 ] && ORDER="snowrelay floor"
 		for size in $SIZES; do
 			if [ $((SECONDS + est)) -gt "$BUDGET" ]; then
 				NOTES="$NOTES- Stopped before repetition $rep (${size} B): the time budget (${BUDGET} s) would be exceeded.\n"
 				return 0
 			fi
 			t0=$SECONDS
-			first=1
-			for impl in $order; do
-				if ! unit "$impl" "$size" "$rep" "$first"; then
-					NOTES="$NOTES- $impl, ${size} B, repetition $rep failed (logs/$impl-$size-$rep).\n"
-					FAILED=$((FAILED + 1))
-				fi
-				first=0
-			done
+			pair "$size" "$rep"
 			est=$((SECONDS - t0))
 		done
 	done
@@ -380,7 +413,7 @@ report() {
 		echo "Mode **$MODE**: payloads ${SIZES// /, } B, $REPS repetition(s), rate search of $PROBES paced probe(s) of ${PROBE_S} s," \
 		    "fixed-rate windows of ${FIX10_S} s at 10 kpps (${FIX10_N} per run, see below) and one of ${FIX100_S} s at 100 kpps. $(date -u '+%Y-%m-%d %H:%M UTC'), kernel $(uname -r), $(nproc) CPUs, ${SECONDS} s."
 		echo
-		echo "Subject: $subj, mesh format $MESHFMT. Yardstick: bench/floor (AF_PACKET recvmmsg capture + BPF -> connected UDP sendmmsg; UDP recvmmsg -> AF_PACKET sendmmsg), measured alternately in the same job (per size and repetition, floor then snowrelay in odd repetitions and the reverse in even ones, with the 10 kpps windows of the two adjacent)."
+		echo "Subject: $subj, mesh format $MESHFMT. Yardstick: bench/floor (AF_PACKET recvmmsg capture + BPF -> connected UDP sendmmsg; UDP recvmmsg -> AF_PACKET sendmmsg), measured in the same job: both relay pairs run at once, each on a test bed of its own, and take turns probe by probe (10 kpps windows, 100 kpps, every step of the rate searches; the floor probes first in odd repetitions, snowrelay in even ones), so that contention on the host, invisible from inside this VM, falls on both."
 		echo
 		echo "## Results"
 		echo
@@ -393,8 +426,8 @@ report() {
 		fi
 		echo "## How it was measured"
 		echo
-		echo "- Test bed: 4 network namespaces (hostA - R1 - R2 - hostB), veth, segments A and B share 198.18.1.0/24; hostA sends to 198.18.1.255:$BPORT; checksum offload off on the sender; IPv6 off."
-		echo "- Pinning: loadgen and sink on CPU $LOAD_CPU, both relays on CPU $RELAY_CPU (taskset). veth runs the next hop's receive path inline, so relay CPU includes some of the next hop's work (same for both)."
+		echo "- Test beds: two identical ones, one per relay pair, each of 4 network namespaces (hostA - R1 - R2 - hostB), veth, segments A and B share 198.18.1.0/24; hostA sends to 198.18.1.255:$BPORT; checksum offload off on the sender; IPv6 off."
+		echo "- Pinning: loadgen and sink on CPU $LOAD_CPU, the relays of both pairs on CPU $RELAY_CPU (taskset; the pair not being probed sleeps: a snowrelayd worker wakes twice a second, the floor never). veth runs the next hop's receive path inline, so relay CPU includes some of the next hop's work (same for both)."
 		[ "$SUBJECT" = snowrelay ] &&
 		    echo "- snowrelayd runs with its defaults except the rate limits (off: one source sends everything). Its load mode (\`--coalesce 20000/1000\`: above 20 kpps it drains its sockets on a timer, every 1 ms, on the monotonic clock's whole milliseconds, so that R1 and R2 wake up together) is therefore on in the 100 kpps windows and the rate search, and off at 10 kpps; the p50 at 100 kpps shows what it costs in latency. In load mode it captures into its TPACKET_V3 ring (\`--capture-ring 4\`, 16 KiB blocks handed over when full or after 1 ms), which exists and is mapped only while load mode lasts; a worker that used it has the ring's 4096 KiB taken off its VmHWM in the memory rows (\"without the capture ring\"; the issue's 4 MiB budget is for a relay without a ring)."
 		echo "- Relay CPU: sum of /proc/PID/task/*/schedstat run time of all relay processes (snowrelay: helper and worker on R1 and R2) over the probe, divided by the packets delivered."
@@ -447,7 +480,7 @@ main() {
 	echo "impl,size,rep,max_pps,genlim_pps,cpu10k_ns,cpu100k_ns,p50_us,p90_us,p99_us,hwm_helper_kib,hwm_worker_kib,hwm_host_kib,loss10k_pct,loss100k_pct,p50_100k_us" \
 	    >"$OUT/summary.csv"
 	NOTES="" FAILED=0
-	topo_up || bench_die "could not build the test bed"
+	bed 0 && topo_up && bed 1 && topo_up || bench_die "could not build the test beds"
 	bench_log "mode $MODE: sizes $SIZES, $REPS repetition(s), $PROBES probe(s) of ${PROBE_S} s; output in $OUT"
 	run_all
 	plot_rates
