@@ -4,8 +4,9 @@
 #
 # Smoke run of the benchmark (bench/run.sh, BENCH_SMOKE=1), with the plain
 # and the authenticated mesh: the floor and snowrelayd each carry a few
-# seconds of low-rate traffic; packets must get through both and the report
-# table must be written. Root only (exit 77).
+# seconds of low-rate traffic; packets must get through both, the two pairs
+# must take turns probe by probe, the CPU at 10 kpps must be the lower of
+# two windows, and the report table must be written. Root only (exit 77).
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${top_builddir:-.}
@@ -62,6 +63,13 @@ smoke()
 		    "$out/summary.csv" ||
 		    fail "BENCH_AUTH=$1: $impl: summary cpu10k is not the lower window's $min: $(grep "^$impl," "$out/summary.csv")"
 	done
+
+	# Both pairs run at once and take turns probe by probe: with one
+	# size and one repetition (smoke mode) the subject changes from
+	# every probe to the next.
+	awk -F, 'NR > 1 { if (NR > 2 && $1 == last) exit 1; last = $1 }' \
+	    "$out/probes.csv" ||
+	    fail "BENCH_AUTH=$1: probes do not alternate between the pairs: $(cut -d, -f1,4 "$out/probes.csv" | tr '\n' ' ')"
 
 	# The report has its table with a value in both columns.
 	grep -q '^| metric | snowrelay | floor |' "$out/report.md" ||
