@@ -32,7 +32,7 @@ LOAD_CPU=0 RELAY_CPU=1		# perf.md: load side on CPU0, both relays on CPU1
 
 BENCH_PIDS=""			# every process we started and have not reaped
 BENCH_BEDS=""			# the beds topo_up built (or began to build)
-SUBJ_PIDS=""			# relay processes under test (floor: 2, snowrelay: 4)
+SUBJ_PIDS=""			# the current pair's relay processes (floor: 2, snowrelay: 4)
 
 bench_log() { printf 'bench: %s\n' "$*" >&2; }
 bench_die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }

@@ -251,7 +251,8 @@ each() {
 	done
 }
 
-fixed100k() {
+# The 100 kpps window of IMPL: CPU, loss and latency. window100k IMPL SIZE REP
+window100k() {
 	measure fixed100k "$1" "$2" "$3" 100000 "$FIX100_S" || return 1
 	C100[$1]=$P_NSPP L100[$1]=$P_LOSS P100[$1]=$P_P50
 }
@@ -264,7 +265,7 @@ pair() {
 	local size=$1 rep=$2 impl w i
 	for impl in $ORDER; do pair_start "$impl" "$size" "$rep"; done
 	for ((w = 1; w <= FIX10_N; w++)); do each window10k "$size" "$rep"; done
-	[ "$FIX100_S" != 0 ] && each fixed100k "$size" "$rep"
+	[ "$FIX100_S" != 0 ] && each window100k "$size" "$rep"
 	for ((i = 1; i <= PROBES; i++)); do each search_step "$size" "$rep"; done
 	for impl in $ORDER; do
 		pair_finish "$impl" "$size" "$rep" && continue
