@@ -401,6 +401,7 @@ helper_open(struct helper *h)
 	if ((h->meshfd = rawsock_open_mesh(conf->mesh_port, h->peeraddrs,
 	    h->npeeraddrs, err, sizeof(err))) == -1)
 		helper_die(h, "%s", err);
+	h->meshgso = rawsock_mesh_gso(h->meshfd);
 }
 
 /* Read the mesh keys as root, before the worker exists; exit 1 on error. */

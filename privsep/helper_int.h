@@ -28,6 +28,7 @@ struct helper {
 	int			 ringon[MAX_IFACES];	/* the ring captures */
 	int			 ringup[MAX_IFACES];	/* the ring exists */
 	int			 meshfd;	/* kept: rawsock_mesh_update() */
+	int			 meshgso;	/* rawsock_mesh_gso(meshfd) */
 	uint32_t		 peeraddrs[MAX_PEERS];	/* distinct, network order */
 	size_t			 npeeraddrs;
 	struct keyfile		 keys;		/* until sent; cleared then */

@@ -157,8 +157,9 @@ struct msg_conf_peer {
 
 struct msg_mesh_fd {
 	uint16_t	 port;			/* host order */
-	uint16_t	 pad;
+	uint16_t	 flags;			/* MESH_FD_*; others refused */
 };
+#define MESH_FD_GSO	0x0001	/* the kernel takes UDP_SEGMENT on it */
 
 struct msg_log {
 	int32_t		 level;			/* syslog LOG_* */

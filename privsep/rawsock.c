@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "filter.h"
+#include "gso.h"
 #include "rawsock.h"
 
 #define RAWSOCK_BUF		(4 * 1024 * 1024)	/* socket buffers */
@@ -276,6 +277,20 @@ rawsock_mesh_update(int fd, const uint32_t *addrs, size_t n, char *err,
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * See rawsock.h. Setting the socket's own segment size to 0 (none, the
+ * default) changes nothing where it works. A kernel without UDP GSO
+ * refuses it; it would also ignore the UDP_SEGMENT control message and
+ * send a whole run as one datagram, so the worker must know.
+ */
+int
+rawsock_mesh_gso(int fd)
+{
+	int	 none = 0;
+
+	return setsockopt(fd, SOL_UDP, UDP_SEGMENT, &none, sizeof(none)) == 0;
 }
 
 /* See rawsock.h. */

@@ -55,6 +55,13 @@ int	 rawsock_open_mesh(uint16_t port, const uint32_t *addrs, size_t n, char *err
 	    size_t errlen);
 
 /*
+ * 1 if the kernel takes UDP GSO (UDP_SEGMENT, Linux >= 4.18) on the mesh
+ * socket fd, else 0. The worker cannot ask (no setsockopt, no
+ * getsockopt of it in its sandbox); MSG_MESH_FD tells it.
+ */
+int	 rawsock_mesh_gso(int fd);
+
+/*
  * Replace the source filter of the mesh socket fd with one for addrs[0..n)
  * (when the peer set changes). The helper keeps its own reference to the
  * socket for this; the worker cannot setsockopt. 0, or -1 with a message.

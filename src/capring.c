@@ -19,7 +19,7 @@
 #include "capring.h"
 #include "drain.h"
 #include "log.h"
-#include "meshio.h"
+#include "meshtx.h"
 #include "proto.h"
 #include "relay.h"
 
@@ -208,7 +208,7 @@ capring_flush(struct relay *r, struct capring_batch *b)
 
 	b->nfwd = relay_capture_admit(r, b->fwd, b->nfwd, &b->now);
 	if (b->nfwd > 0 && r->peers.npeers > 0)
-		meshio_forward(r, b->fwd, b->nfwd, &b->now);
+		meshtx_forward(r, b->fwd, b->nfwd, &b->now);
 	b->nfwd = 0;
 	for (i = 0; i < b->nheld; i++)
 		capring_release_block(b->held[i]);

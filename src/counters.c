@@ -111,6 +111,7 @@ counters_log(const struct counters *c)
 	line_add(&l, "forwarded", c->forwarded);
 	line_add(&l, "mesh_tx", c->mesh_tx);
 	line_add(&l, "mesh_tx_errors", c->mesh_tx_errors);
+	line_add(&l, "mesh_tx_gso", c->mesh_tx_gso);
 	line_add(&l, "mesh_rx", c->mesh_rx);
 	line_add(&l, "emitted", c->emitted);
 	line_add(&l, "emit_errors", c->emit_errors);
@@ -166,9 +167,10 @@ counters_log_peer(const struct peer *p)
 
 	log_info("peer %u.%u.%u.%u:%u: tx=%" PRIu64 " tx_errors=%" PRIu64
 	    " rx=%" PRIu64 " rx_dropped=%" PRIu64 " last_error=%s state=%s"
-	    " format=%s auth=%s hellos=%" PRIu64, a[0], a[1], a[2], a[3],
-	    p->port, p->tx, p->tx_errors, p->rx, p->rx_dropped,
-	    counters_errno_name(p->last_errno, buf, sizeof(buf)),
+	    " format=%s auth=%s hellos=%" PRIu64 " gso_refused=%u", a[0],
+	    a[1], a[2], a[3], p->port, p->tx, p->tx_errors, p->rx,
+	    p->rx_dropped, counters_errno_name(p->last_errno, buf, sizeof(buf)),
 	    peer_state_name(p->state), p->native ? "native" : "ss",
-	    p->authenticated ? "yes" : "no", p->hellos);
+	    p->authenticated ? "yes" : "no", p->hellos,
+	    (unsigned int)p->gso_refused);
 }

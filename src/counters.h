@@ -21,6 +21,7 @@ struct counters {
 	uint64_t	 forwarded;	/* captured frames sent to at least one peer */
 	uint64_t	 mesh_tx;	/* mesh datagrams sent */
 	uint64_t	 mesh_tx_errors; /* mesh datagrams that could not be sent */
+	uint64_t	 mesh_tx_gso;	/* of mesh_tx, sent in UDP GSO runs */
 	uint64_t	 mesh_rx;	/* mesh datagrams accepted from peers */
 	uint64_t	 emitted;	/* frames sent on an interface */
 	uint64_t	 emit_errors;	/* frames that could not be sent */

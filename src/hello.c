@@ -11,7 +11,7 @@
 #include <event2/event.h>
 
 #include "hello.h"
-#include "meshio.h"
+#include "meshtx.h"
 #include "meshkeys.h"
 
 static void	 hello_timer_cb(int, short, void *);
@@ -71,7 +71,7 @@ hello_send(struct relay *r)
 		fatalx("hello: our HELLO does not fit %zu bytes",
 		    sizeof(payload));
 	relay_clock(&now);
-	meshio_send_hello(r, payload, len, &now);
+	meshtx_send_hello(r, payload, len, &now);
 }
 
 /* Every hello-interval seconds. */

@@ -2,9 +2,9 @@
  * Copyright (c) 2026 The snowrelay authors
  * SPDX-License-Identifier: ISC
  *
- * Mesh I/O: datagrams per peer format in one sendmmsg per batch, and the
- * receive decision for each datagram (peer, format, tag, freshness,
- * replay, then HELLO or the frame path with its limits).
+ * Mesh receive: the decision for each datagram (peer, format, tag,
+ * freshness, replay, then HELLO or the frame path with its limits). The
+ * send side is meshtx.c.
  */
 #include <sys/socket.h>
 
@@ -22,28 +22,8 @@
 #include "meshio.h"
 #include "replay.h"
 
-#define MESHIO_TXMAX	(RELAY_BATCH * MAX_PEERS)
-_Static_assert(RELAY_BATCH <= 256 && MAX_PEERS <= 256,
-    "meshio_txmap is uint8_t");
-
-/* Which peer and which frame each datagram of a send batch is for. */
-struct meshio_txmap {
-	uint8_t			 peer;
-	uint8_t			 frame;
-	uint8_t			 hello;		/* 1: a HELLO, not data */
-};
-
-/* Every mesh buffer, allocated once. */
+/* Every mesh receive buffer, allocated once. */
 struct meshio_bufs {
-	/* Send: one datagram per (frame, peer): header, frame, tag. */
-	struct mmsghdr		 tx_msgs[MESHIO_TXMAX];
-	struct iovec		 tx_iov[MESHIO_TXMAX][3];
-	uint8_t			 tx_hdr[MESHIO_TXMAX][MESH_NATIVE_HLEN];
-	uint8_t			 tx_tag[MESHIO_TXMAX][AUTH_TAG_LEN];
-	struct meshio_txmap	 tx_map[MESHIO_TXMAX];
-	uint8_t			 fwd_sent[RELAY_BATCH];
-
-	/* Receive. */
 	uint8_t			 rx_data[RELAY_BATCH][MESH_NATIVE_OVERHEAD +
 				    FRAME_MAX];
 	struct sockaddr_in	 rx_from[RELAY_BATCH];
@@ -52,13 +32,6 @@ struct meshio_bufs {
 	struct relay_emit	 em[RELAY_BATCH];
 };
 
-static void	 meshio_build(struct relay *, size_t, size_t, uint8_t,
-		    const uint8_t *, size_t, const struct relay_now *);
-static void	 meshio_flush(struct relay *, size_t,
-		    const struct relay_now *);
-static void	 meshio_count(struct relay *, size_t, int, time_t);
-static size_t	 meshio_failed(struct relay *, size_t, size_t *, int,
-		    time_t);
 static void	 meshio_cb(int, short, void *);
 static void	 meshio_drop(struct relay *, struct peer *, time_t,
 		    const char *);
@@ -100,201 +73,6 @@ meshio_start(struct relay *r, struct event_base *base)
 	    event_add(r->mesh_ev, NULL) == -1)
 		return -1;
 	return 0;
-}
-
-/*
- * Fill datagram k of the send batch for peer pi: "SS" + payload, or the
- * native header + payload + tag, where a DATA payload loses its Ethernet
- * header (MESH_F_L3). Every native datagram has its own sequence number,
- * which the tag covers (and which is UMAC's nonce), so the tag cannot be
- * shared between peers even when they use the same key: one tag per
- * datagram.
- */
-static void
-meshio_build(struct relay *r, size_t k, size_t pi, uint8_t type,
-    const uint8_t *payload, size_t len, const struct relay_now *now)
-{
-	struct meshio_bufs	*b = r->mb;
-	struct peer		*p = &r->peers.peers[pi];
-	struct msghdr		*h = &b->tx_msgs[k].msg_hdr;
-	struct iovec		*iov = b->tx_iov[k];
-	struct auth_key		*key;
-	struct mesh_hdr		 hdr;
-
-	memset(h, 0, sizeof(*h));
-	h->msg_name = &r->peer_sa[pi];
-	h->msg_namelen = sizeof(r->peer_sa[pi]);
-	h->msg_iov = iov;
-	if (!p->native && type == MESH_TYPE_DATA) {
-		iov[0].iov_base = (void *)mesh_ss_magic;
-		iov[0].iov_len = MESH_SS_HLEN;
-		iov[1].iov_base = (void *)payload;
-		iov[1].iov_len = len;
-		h->msg_iovlen = 2;
-		return;
-	}
-	/*
-	 * The receiver emits with its own Ethernet header: only the IPv4
-	 * packet goes, so a 1442-byte frame (1400-byte UDP payload) is one
-	 * 1496-byte IP datagram, not two fragments, on a 1500-byte MTU.
-	 * A captured frame passed validation: len > ETH_HLEN_.
-	 */
-	hdr.flags = 0;
-	if (type == MESH_TYPE_DATA) {
-		payload += ETH_HLEN_;
-		len -= ETH_HLEN_;
-		hdr.flags = MESH_F_L3;
-	}
-	iov[1].iov_base = (void *)payload;
-	iov[1].iov_len = len;
-	/* The configuration gives every native mode at least one key. */
-	key = auth_key_find(&r->auth.keys, peer_send_key_id(p, &r->auth.keys));
-	if (key == NULL)
-		fatalx("mesh: no key to send with (mode %d)", r->auth.mode);
-	hdr.type = type;
-	hdr.key_id = key->id;
-	hdr.len = (uint16_t)len;
-	hdr.relay_id = r->auth.relay_id;
-	hdr.timestamp = now->wall;
-	hdr.seq = r->auth.seq++;
-	mesh_native_header(b->tx_hdr[k], &hdr);
-	/* UMAC's nonce: relay id, timestamp, sequence number (see mesh.h). */
-	auth_tag(key, b->tx_hdr[k] + MESH_NONCE_OFF, b->tx_hdr[k],
-	    MESH_NATIVE_HLEN, payload, len, b->tx_tag[k]);
-	iov[0].iov_base = b->tx_hdr[k];
-	iov[0].iov_len = MESH_NATIVE_HLEN;
-	iov[2].iov_base = b->tx_tag[k];
-	iov[2].iov_len = AUTH_TAG_LEN;
-	h->msg_iovlen = 3;
-}
-
-void
-meshio_forward(struct relay *r, const struct relay_fwd *fwd, size_t nfwd,
-    const struct relay_now *now)
-{
-	struct meshio_bufs	*b = r->mb;
-	size_t			 f, p, k = 0;
-
-	for (f = 0; f < nfwd; f++) {
-		for (p = 0; p < r->peers.npeers; p++, k++) {
-			meshio_build(r, k, p, MESH_TYPE_DATA, fwd[f].frame,
-			    fwd[f].len, now);
-			b->tx_map[k].peer = (uint8_t)p;
-			b->tx_map[k].frame = (uint8_t)f;
-			b->tx_map[k].hello = 0;
-		}
-		b->fwd_sent[f] = 0;
-	}
-	meshio_flush(r, k, now);
-	for (f = 0; f < nfwd; f++)
-		r->c.forwarded += b->fwd_sent[f];
-}
-
-void
-meshio_send_hello(struct relay *r, const uint8_t *payload, size_t len,
-    const struct relay_now *now)
-{
-	struct meshio_bufs	*b = r->mb;
-	size_t			 p, k = 0;
-
-	for (p = 0; p < r->peers.npeers; p++) {
-		if (!r->peers.peers[p].hello)
-			continue;
-		meshio_build(r, k, p, MESH_TYPE_HELLO, payload, len, now);
-		b->tx_map[k].peer = (uint8_t)p;
-		b->tx_map[k].frame = 0;
-		b->tx_map[k].hello = 1;
-		k++;
-	}
-	if (k > 0)
-		meshio_flush(r, k, now);
-}
-
-/* Send datagrams [0, k): one sendmmsg, again after a partial send. */
-static void
-meshio_flush(struct relay *r, size_t k, const struct relay_now *now)
-{
-	struct meshio_bufs	*b = r->mb;
-	size_t			 off = 0, j;
-	int			 n;
-
-	while (off < k) {
-		n = sendmmsg(r->mesh_fd, &b->tx_msgs[off],
-		    (unsigned int)(k - off), MSG_DONTWAIT | MSG_NOSIGNAL);
-		if (n > 0) {
-			for (j = off; j < off + (size_t)n; j++)
-				meshio_count(r, j, 0, now->sec);
-			off += (size_t)n;
-		} else
-			off = meshio_failed(r, off, &k,
-			    n == -1 ? errno : EIO, now->sec);
-	}
-}
-
-/* Count the outcome of datagram j: HELLOs only show up as peer errors. */
-static void
-meshio_count(struct relay *r, size_t j, int err, time_t now)
-{
-	struct meshio_bufs	*b = r->mb;
-	struct peer		*p = &r->peers.peers[b->tx_map[j].peer];
-
-	if (b->tx_map[j].hello) {
-		peer_hello_sent(p, err, now);
-		return;
-	}
-	peer_sent(p, err, now);
-	if (err == 0) {
-		r->c.mesh_tx++;
-		b->fwd_sent[b->tx_map[j].frame] = 1;
-	} else
-		r->c.mesh_tx_errors++;
-}
-
-/*
- * Datagram off of the batch failed with err. Count it against its peer
- * and decide what else cannot go: a full socket stops the whole batch, a
- * datagram-size problem only this datagram, anything else (no route,
- * refused, firewall) this peer for the rest of the batch. Returns the
- * next index to send; *k shrinks when the batch is compacted.
- */
-static size_t
-meshio_failed(struct relay *r, size_t off, size_t *k, int err, time_t now)
-{
-	struct meshio_bufs	*b = r->mb;
-	struct peer		*p = &r->peers.peers[b->tx_map[off].peer];
-	uint8_t			 dead = b->tx_map[off].peer;
-	char			 addr[32];
-	size_t			 j, w;
-
-	if (err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS ||
-	    err == ENOMEM || err == EINTR) {
-		if (log_ratelimit_ok(&r->tx_rl, now))
-			log_warnx("mesh: send: %s (%zu datagrams dropped)",
-			    strerror(err), *k - off);
-		for (j = off; j < *k; j++)
-			meshio_count(r, j, err, now);
-		return *k;
-	}
-	if (log_ratelimit_ok(&r->tx_rl, now)) {
-		relay_addr(addr, sizeof(addr), p->addr, p->port);
-		log_warnx("mesh: send to %s: %s", addr, strerror(err));
-	}
-	if (err == EMSGSIZE || err == EINVAL) {
-		meshio_count(r, off, err, now);
-		return off + 1;
-	}
-	for (j = w = off; j < *k; j++) {
-		if (b->tx_map[j].peer == dead) {
-			meshio_count(r, j, err, now);
-			continue;
-		}
-		/* The iovec stays where it is; only the header moves. */
-		b->tx_msgs[w] = b->tx_msgs[j];
-		b->tx_map[w] = b->tx_map[j];
-		w++;
-	}
-	*k = w;
-	return off;
 }
 
 /* The mesh socket is readable: drain a bounded number of batches. */

@@ -2,9 +2,8 @@
  * Copyright (c) 2026 The snowrelay authors
  * SPDX-License-Identifier: ISC
  *
- * Mesh I/O of the worker: datagrams built per peer format ("SS" or native
- * with a tag) and sent in one sendmmsg per batch, and the receive path
- * that decides, datagram by datagram, what reaches the local segment.
+ * Mesh receive of the worker: the path that decides, datagram by
+ * datagram, what reaches the local segment. Sending is meshtx.h.
  */
 #ifndef MESHIO_H
 #define MESHIO_H
@@ -25,14 +24,5 @@ int	 meshio_start(struct relay *r, struct event_base *base);
 int	 meshio_receive(struct relay *r);
 /* meshio_receive until a batch is not full or max batches; the number read. */
 int	 meshio_drain(struct relay *r, int max);
-/*
- * Send nfwd captured frames to every peer in its format: one sendmmsg,
- * one datagram (with its own sequence number and tag) per frame and peer.
- */
-void	 meshio_forward(struct relay *r, const struct relay_fwd *fwd, size_t nfwd,
-	    const struct relay_now *now);
-/* Send the HELLO payload to every peer that gets HELLOs. */
-void	 meshio_send_hello(struct relay *r, const uint8_t *payload, size_t len,
-	    const struct relay_now *now);
 
 #endif /* MESHIO_H */

@@ -57,6 +57,12 @@ struct peer {
 	uint8_t		 key_ids[AUTH_MAX_KEYS];
 	struct tbucket	 bucket;	/* mesh receive rate limit */
 	uint64_t	 hellos;	/* HELLOs received from it */
+	/*
+	 * The smallest datagram size a UDP GSO send to it failed for (over
+	 * the path's MTU, or 1: no GSO on the path at all); datagrams this
+	 * long or longer go one by one. 0: none failed.
+	 */
+	uint16_t	 gso_refused;
 	uint32_t	 colocated;	/* bit i: seen emitting on our slot i */
 };
 

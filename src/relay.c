@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: ISC
  *
  * The capture side of the data path: batched capture -> validate -> relay
- * MAC, rate and duplicate checks -> mesh (meshio.c), and emission of
+ * MAC, rate and duplicate checks -> mesh (meshtx.c), and emission of
  * frames from the mesh on every slot. Also the relay's set-up.
  */
 #include <sys/socket.h>
@@ -22,6 +22,7 @@
 #include "frame.h"
 #include "hello.h"
 #include "meshio.h"
+#include "meshtx.h"
 #include "relay.h"
 
 #define RELAY_CMSG_LEN	CMSG_SPACE(sizeof(struct tpacket_auxdata))
@@ -123,6 +124,7 @@ relay_new(void)
 	auth_keyring_init(&r->auth.keys);
 	auth_keyring_init(&r->auth.old);
 	meshio_init(r);
+	meshtx_init(r);
 	drain_init(r);
 
 	/* Everything that does not change per packet is set up once here. */
@@ -324,7 +326,7 @@ relay_capture_batch(struct relay *r, struct relay_slot *s)
 	nfwd = relay_capture_admit(r, b->fwd, nfwd, &now);
 	/* Without peers the frames are counted as captured and go nowhere. */
 	if (nfwd > 0 && r->peers.npeers > 0)
-		meshio_forward(r, b->fwd, nfwd, &now);
+		meshtx_forward(r, b->fwd, nfwd, &now);
 	return n;
 }
 

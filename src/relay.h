@@ -40,6 +40,7 @@ struct event_base;
 struct relay;
 struct relay_bufs;
 struct meshio_bufs;
+struct meshtx_bufs;
 
 /* One target interface: its AF_PACKET socket and what to rewrite frames to. */
 struct relay_slot {
@@ -112,6 +113,7 @@ struct relay {
 	struct relay_slot	 slots[MAX_IFACES];
 	size_t			 nslots;
 	int			 mesh_fd;
+	int			 mesh_gso;	/* the kernel takes UDP_SEGMENT on it */
 	struct event		*mesh_ev;
 	struct event		*hello_ev;	/* hello.c: our HELLO timer */
 	struct event		*tick_ev;	/* hello.c: liveness tick */
@@ -140,7 +142,8 @@ struct relay {
 	struct log_ratelimit	 rx_rl;		/* mesh receive warnings */
 	struct log_ratelimit	 drop_rl;	/* per-packet debug lines */
 	struct relay_bufs	*b;		/* capture and emit batches */
-	struct meshio_bufs	*mb;		/* mesh batches (meshio.c) */
+	struct meshio_bufs	*mb;		/* mesh receive (meshio.c) */
+	struct meshtx_bufs	*tb;		/* mesh send (meshtx.c) */
 	struct dedup_entry	*dedup_table;
 	struct rltable_entry	*src_table;
 	/* Send a message to the helper without blocking; 0 or -1. */

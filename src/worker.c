@@ -326,7 +326,11 @@ worker_dispatch(struct channel_msg *msg)
 			fatalx("channel: MSG_MESH_FD: bad fd %d", msg->fd);
 		if (mesh.port == 0)
 			fatalx("channel: MSG_MESH_FD: port 0");
+		if (mesh.flags & ~MESH_FD_GSO)
+			fatalx("channel: MSG_MESH_FD: unknown flags 0x%04x",
+			    mesh.flags);
 		w.mesh_fd = msg->fd;
+		w.relay->mesh_gso = (mesh.flags & MESH_FD_GSO) != 0;
 		w.phase = PHASE_END;
 		break;
 	case PHASE_END:
@@ -592,6 +596,8 @@ worker_log_startup(const struct relay *r)
 	    r->auth.relay_id, (unsigned long long)r->auth.seq,
 	    r->auth.mode == MESH_AUTH_REQUIRED ? "required" :
 	    r->auth.mode == MESH_AUTH_ACCEPT_BOTH ? "accept-both" : "off");
+	log_info("mesh: UDP GSO %s", r->mesh_gso ? "on: equal-size datagrams"
+	    " to a peer go in one send" : "off: the kernel lacks UDP_SEGMENT");
 	if (r->peers.npeers == 0)
 		log_warnx("no mesh peers configured: "
 		    "nothing will be forwarded");

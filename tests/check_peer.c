@@ -561,6 +561,7 @@ START_TEST(test_counters_lines)
 	c.forwarded = 2;
 	c.mesh_tx = 3;
 	c.mesh_tx_errors = 4;
+	c.mesh_tx_gso = 2;
 	c.mesh_rx = 5;
 	c.emitted = 6;
 	c.emit_errors = 7;
@@ -590,7 +591,7 @@ START_TEST(test_counters_lines)
 	ck_assert_int_eq(nlines, 3);
 	ck_assert_int_eq(prios[0], LOG_INFO);
 	ck_assert_str_eq(lines[0], "counters: captured=1 forwarded=2 mesh_tx=3 "
-	    "mesh_tx_errors=4 mesh_rx=5 emitted=6 emit_errors=7 rewritten=8 "
+	    "mesh_tx_errors=4 mesh_tx_gso=2 mesh_rx=5 emitted=6 emit_errors=7 rewritten=8 "
 	    "csum_completed=9");
 
 	len = (size_t)snprintf(want, sizeof(want), "drops capture: truncated=10");
@@ -658,6 +659,7 @@ START_TEST(test_counters_split)
 		    frame_err_name((enum frame_err)i)), 1);
 	}
 	ck_assert_int_eq(count_items("counters:", "csum_completed"), 1);
+	ck_assert_int_eq(count_items("counters:", "mesh_tx_gso"), 1);
 	ck_assert_ptr_nonnull(strstr(lines[0], "=18446744073709551615"));
 }
 END_TEST
@@ -679,6 +681,7 @@ START_TEST(test_counters_iface_peer)
 	p.last_errno = EHOSTUNREACH;
 	counters_log_peer(&p);
 	p.last_errno = EIO;
+	p.gso_refused = 1468;
 	counters_log_peer(&p);
 	ck_assert_int_eq(nlines, 4);
 	ck_assert_str_eq(lines[0],
@@ -686,13 +689,13 @@ START_TEST(test_counters_iface_peer)
 	    "standby=5 kernel_drops=6 ring=7");
 	ck_assert_str_eq(lines[1], "peer 198.18.2.2:7124: tx=5 tx_errors=6 rx=7 "
 	    "rx_dropped=8 last_error=none state=unknown format=ss auth=no "
-	    "hellos=0");
+	    "hellos=0 gso_refused=0");
 	ck_assert_str_eq(lines[2], "peer 198.18.2.2:7124: tx=5 tx_errors=6 rx=7 "
 	    "rx_dropped=8 last_error=EHOSTUNREACH state=unknown format=ss "
-	    "auth=no hellos=0");
+	    "auth=no hellos=0 gso_refused=0");
 	snprintf(lines[31], sizeof(lines[31]), "peer 198.18.2.2:7124: tx=5 "
 	    "tx_errors=6 rx=7 rx_dropped=8 last_error=%d state=unknown "
-	    "format=ss auth=no hellos=0", EIO);
+	    "format=ss auth=no hellos=0 gso_refused=1468", EIO);
 	ck_assert_str_eq(lines[3], lines[31]);
 }
 END_TEST
@@ -719,13 +722,13 @@ START_TEST(test_counters_peer_states)
 	ck_assert_int_eq(nlines, 3);
 	ck_assert_str_eq(lines[0], "peer 198.18.3.2:7200: tx=0 tx_errors=0 rx=0 "
 	    "rx_dropped=0 last_error=none state=up format=native auth=yes "
-	    "hellos=42");
+	    "hellos=42 gso_refused=0");
 	ck_assert_str_eq(lines[1], "peer 198.18.3.2:7200: tx=0 tx_errors=0 rx=0 "
 	    "rx_dropped=0 last_error=none state=down format=native auth=yes "
-	    "hellos=42");
+	    "hellos=42 gso_refused=0");
 	ck_assert_str_eq(lines[2], "peer 198.18.3.2:7200: tx=0 tx_errors=0 rx=0 "
 	    "rx_dropped=0 last_error=none state=unknown format=ss auth=yes "
-	    "hellos=0");
+	    "hellos=0 gso_refused=0");
 }
 END_TEST
 

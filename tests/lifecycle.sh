@@ -51,7 +51,7 @@ for tag in 'counters: captured=' 'drops capture:' 'drops mesh: not_peer=' \
 	grep -qF -- "$tag" "$log" || fail "SIGUSR1: no line with '$tag'"
 	ok "SIGUSR1: $(grep -F -- "$tag" "$log" | tail -n 1 | sed 's/^.*\('"${tag%%:*}"'\)/\1/')"
 done
-for key in captured forwarded mesh_tx mesh_tx_errors mesh_rx emitted emit_errors \
+for key in captured forwarded mesh_tx mesh_tx_errors mesh_tx_gso mesh_rx emitted emit_errors \
     rewritten csum_completed; do
 	case $(rcounter ra 'counters: captured=' $key) in
 	''|NA|*[!0-9]*)	fail "counters: $key missing or not a number" ;;
@@ -63,7 +63,7 @@ done
 for key in not_peer truncated short bad_magic too_big ip_not_udp; do
 	[ "$(rcounter ra 'drops mesh:' $key)" != NA ] || fail "drops mesh: no $key"
 done
-for key in tx tx_errors rx rx_dropped last_error; do
+for key in tx tx_errors rx rx_dropped last_error gso_refused; do
 	[ "$(rcounter ra "peer $PEER:7124:" $key)" != NA ] || fail "peer line: no $key"
 done
 ok "SIGUSR1: all counter lines and fields present"
