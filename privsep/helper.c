@@ -402,6 +402,9 @@ helper_open(struct helper *h)
 	    h->npeeraddrs, err, sizeof(err))) == -1)
 		helper_die(h, "%s", err);
 	h->meshgso = rawsock_mesh_gso(h->meshfd);
+	if (conf->mesh_gso && !h->meshgso)
+		log_info("mesh-gso on, but this kernel has no UDP GSO"
+		    " (UDP_SEGMENT): mesh datagrams go one by one");
 }
 
 /* Read the mesh keys as root, before the worker exists; exit 1 on error. */

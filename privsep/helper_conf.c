@@ -128,7 +128,7 @@ helper_push_config(struct helper *h)
 	/* SCM_RIGHTS gives the worker its own reference; ours stays. */
 	memset(&m, 0, sizeof(m));
 	m.port = conf->mesh_port;
-	m.flags = h->meshgso ? MESH_FD_GSO : 0;
+	m.flags = h->meshgso && conf->mesh_gso ? MESH_FD_GSO : 0;
 	if (helper_send(h, MSG_MESH_FD, &m, sizeof(m), h->meshfd) == -1)
 		goto fail;
 	if (helper_send(h, MSG_CONF_END, NULL, 0, -1) == -1)

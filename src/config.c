@@ -150,6 +150,17 @@ set_auth(struct config_ld *ld, enum config_key key, const char *value)
 	    " required)");
 }
 
+/* mesh-gso: on or off. */
+static int
+set_gso(struct config_ld *ld, enum config_key key, const char *value)
+{
+	if (strcmp(value, "on") == 0 || strcmp(value, "off") == 0) {
+		ld->conf->mesh_gso = strcmp(value, "on") == 0;
+		return 0;
+	}
+	return config_bad(ld, key, value, "not on or off");
+}
+
 /* The plain number keys: where each goes, its range and unit. */
 static const struct {
 	enum config_key	 key;
@@ -250,6 +261,7 @@ const struct config_key_def config_keys[KEY_MAX] = {
 	[KEY_COALESCE] = { "coalesce", NULL, DEFAULT_COALESCE, set_coalesce },
 	[KEY_CAPTURE_RING] = { "capture-ring", NULL, DEFAULT_CAPTURE_RING,
 	    set_number },
+	[KEY_MESH_GSO] = { "mesh-gso", NULL, "on", set_gso },
 };
 
 /* Parse and store one setting, recording where it came from. */
@@ -527,6 +539,9 @@ format_value(const struct config *conf, enum config_key key, char *buf,
 		break;
 	case KEY_MESH_AUTH:
 		snprintf(buf, len, "%s", config_auth_name(conf->mesh_auth));
+		break;
+	case KEY_MESH_GSO:
+		snprintf(buf, len, "%s", conf->mesh_gso ? "on" : "off");
 		break;
 	case KEY_HELLO_INTERVAL:
 	case KEY_MESH_FRESHNESS:

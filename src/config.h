@@ -44,6 +44,7 @@ enum config_key {
 	KEY_RATE_GLOBAL,
 	KEY_COALESCE,
 	KEY_CAPTURE_RING,
+	KEY_MESH_GSO,
 	KEY_MAX
 };
 
@@ -91,6 +92,7 @@ struct config {
 	struct config_rate	 rate_global;	/* forwarded + emitted */
 	struct config_coalesce	 coalesce;	/* load mode */
 	uint32_t		 capture_ring;	/* MiB, 0: none; used in load mode */
+	int			 mesh_gso;	/* 1: UDP GSO sends where the kernel has it */
 	char			 file[PATH_MAX];	/* config file used, or "" */
 	int			 foreground;		/* -d */
 	int			 check_only;		/* -n */

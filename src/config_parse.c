@@ -52,6 +52,7 @@ static const struct opt_def {
 	{ 0,	"hello-interval",	KEY_HELLO_INTERVAL, 0 },
 	{ 0,	"mesh-auth",		KEY_MESH_AUTH, 0 },
 	{ 0,	"mesh-freshness",	KEY_MESH_FRESHNESS, 0 },
+	{ 0,	"mesh-gso",		KEY_MESH_GSO, 0 },
 	{ 0,	"mesh-key-file",	KEY_MESH_KEY_FILE, 0 },
 	{ 0,	"other-relays",		KEY_OTHER_RELAYS, 0 },
 	{ 0,	"rate-global",		KEY_RATE_GLOBAL, 0 },

@@ -25,10 +25,10 @@ static const char usage_synopsis[] =
     " [--dedup-window ms]\n"
     "                  [--hello-interval seconds]\n"
     "                  [--mesh-auth off|accept-both|required]\n"
-    "                  [--mesh-freshness seconds] [--mesh-key-file file]\n"
-    "                  [--rate-global pps[/burst]] [--rate-peer"
+    "                  [--mesh-freshness seconds] [--mesh-gso on|off]\n"
+    "                  [--mesh-key-file file] [--rate-global pps[/burst]]\n"
+    "                  [--rate-peer pps[/burst]] [--rate-source"
     " pps[/burst]]\n"
-    "                  [--rate-source pps[/burst]]\n"
     "                  [--other-relays addr[:port][/ss|/native] ...]\n";
 
 /* One line per option: what it sets and its default. */
@@ -64,6 +64,8 @@ static const struct {
 	    "required with a key file, else off" },
 	{ "--mesh-freshness seconds", "clock difference allowed to peers",
 	    DEFAULT_FRESHNESS },
+	{ "--mesh-gso on|off", "send equal-size mesh datagrams to a peer"
+	    " in one UDP GSO send", "on" },
 	{ "--mesh-key-file file", "mesh keys, \"ID HEX\" lines, mode 0600 or"
 	    " 0400", "none" },
 	{ "--rate-global pps[/burst]", "frames forwarded plus emitted,"

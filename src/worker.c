@@ -597,7 +597,7 @@ worker_log_startup(const struct relay *r)
 	    r->auth.mode == MESH_AUTH_REQUIRED ? "required" :
 	    r->auth.mode == MESH_AUTH_ACCEPT_BOTH ? "accept-both" : "off");
 	log_info("mesh: UDP GSO %s", r->mesh_gso ? "on: equal-size datagrams"
-	    " to a peer go in one send" : "off: the kernel lacks UDP_SEGMENT");
+	    " to a peer go in one send" : "off: every datagram on its own");
 	if (r->peers.npeers == 0)
 		log_warnx("no mesh peers configured: "
 		    "nothing will be forwarded");

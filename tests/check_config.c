@@ -178,6 +178,8 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(c.coalesce.interval_us, 1000);
 	assert_printed(&c, "capture-ring = 4  # default\n");
 	ck_assert_uint_eq(c.capture_ring, 4);
+	assert_printed(&c, "mesh-gso = on  # default\n");
+	ck_assert_int_eq(c.mesh_gso, 1);
 }
 END_TEST
 
@@ -208,7 +210,8 @@ START_TEST(test_cli_only)
 	    "--mesh-auth", "accept-both", "--hello-interval", "5",
 	    "--mesh-freshness", "60", "--dedup-window", "250", "--rate-source",
 	    "100", "--rate-peer", "0", "--rate-global=3000/3500",
-	    "--coalesce", "40000/100", "--capture-ring", "0"), NULL), 0);
+	    "--coalesce", "40000/100", "--capture-ring", "0", "--mesh-gso",
+	    "off"), NULL), 0);
 	ck_assert_uint_eq(c.nifaces, 2);
 	ck_assert_str_eq(c.ifnames[0], "lo");
 	ck_assert_str_eq(c.ifnames[1], "eth1");
@@ -244,6 +247,7 @@ START_TEST(test_cli_only)
 	ck_assert_uint_eq(c.coalesce.pps, 40000);
 	ck_assert_uint_eq(c.coalesce.interval_us, 100);
 	ck_assert_uint_eq(c.capture_ring, 0);
+	ck_assert_int_eq(c.mesh_gso, 0);
 	for (k = 0; k < KEY_MAX; k++)
 		ck_assert_int_eq(c.origin[k], ORIGIN_CLI);
 	assert_printed(&c, "coalesce = 40000/100  # command line\n");
@@ -337,6 +341,7 @@ START_TEST(test_file_only)
 	    "rate-global = 0\n"
 	    "coalesce = 0\n"
 	    "capture-ring = 8\n"
+	    "mesh-gso = off\n"
 	    "# last line without a newline\n"
 	    "mesh-port = 7301");
 	ck_assert_msg(load(&c, err, sizeof(err), path, NOARGS, NULL) == 0, "%s", err);
@@ -346,8 +351,9 @@ START_TEST(test_file_only)
 	ck_assert_uint_eq(c.nports, 2);
 	ck_assert_uint_eq(c.ports[1], 5064);
 	ck_assert_uint_eq(c.mesh_port, 7301);
-	ck_assert_int_eq(c.origin_line[KEY_MESH_PORT], 23);
+	ck_assert_int_eq(c.origin_line[KEY_MESH_PORT], 24);
 	ck_assert_uint_eq(c.capture_ring, 8);
+	ck_assert_int_eq(c.mesh_gso, 0);
 	ck_assert_uint_eq(c.npeers, 5);
 	ck_assert_int_eq(c.peers[4].format, PEER_FORMAT_NATIVE);
 	ck_assert_int_eq(c.peers[3].format, PEER_FORMAT_AUTO);
@@ -425,6 +431,8 @@ static const struct prec_case {
 	    { "--dedup-window", "2000", NULL }, { "500", "1", NULL, "2000" } },
 	{ KEY_CAPTURE_RING, "capture-ring = 256", NULL,
 	    { "--capture-ring", "1", NULL }, { "4", "256", NULL, "1" } },
+	{ KEY_MESH_GSO, "mesh-gso = off", NULL, { "--mesh-gso", "on", NULL },
+	    { "on", "off", NULL, "on" } },
 	{ KEY_RATE_SOURCE, "rate-source = 0", NULL,
 	    { "--rate-source", "10/15", NULL },
 	    { "2000/4000", "0", NULL, "10/15" } },
@@ -624,6 +632,10 @@ static const struct err_case {
 	    { "capture-ring: \"-1\": not a number of MiB" } },
 	{ { NULL }, { NULL }, "capture-ring = 4M\n",
 	    { "%F:1: capture-ring: \"4M\": not a number of MiB from 0 to 256" } },
+	{ { "--mesh-gso", "yes" }, { NULL }, NULL, { "command line:"
+	    " mesh-gso: \"yes\": not on or off" } },
+	{ { NULL }, { NULL }, "mesh-gso = OFF\n",
+	    { "%F:1: mesh-gso: \"OFF\": not on or off" } },
 	{ { "--rate-source", "x" }, { NULL }, NULL, { "command line: rate-source:"
 	    " \"x\": not PPS or PPS/BURST: PPS must be a number of packets per"
 	    " second from 0 (unlimited) to 10000000" } },
@@ -1205,10 +1217,10 @@ START_TEST(test_usage_and_names)
 	    " [--dedup-window ms]\n"
 	    "                  [--hello-interval seconds]\n"
 	    "                  [--mesh-auth off|accept-both|required]\n"
-	    "                  [--mesh-freshness seconds] [--mesh-key-file file]\n"
-	    "                  [--rate-global pps[/burst]] [--rate-peer"
+	    "                  [--mesh-freshness seconds] [--mesh-gso on|off]\n"
+	    "                  [--mesh-key-file file] [--rate-global pps[/burst]]\n"
+	    "                  [--rate-peer pps[/burst]] [--rate-source"
 	    " pps[/burst]]\n"
-	    "                  [--rate-source pps[/burst]]\n"
 	    "                  [--other-relays addr[:port][/ss|/native] ...]\n";
 	char	*buf = NULL, *line, *save = NULL;
 	size_t	 len = 0;

@@ -115,6 +115,7 @@ for line in \
     "rate-global = 100000/200000  # default" \
     "coalesce = 20000/1000  # default" \
     "capture-ring = 4  # default" \
+    "mesh-gso = on  # default" \
     "# configuration file: $EMPTY" \
     "configuration OK"; do
 	expect_line "$line"

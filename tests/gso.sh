@@ -7,7 +7,7 @@
 # receives every frame once and intact, in both mesh formats. Where the
 # path to the peer cannot take a run (a route MTU of 1280 under 1468-byte
 # datagrams), A says so, sends those one by one (fragmented: DF is clear)
-# and keeps GSO for the datagrams that fit.
+# and keeps GSO for the datagrams that fit. With --mesh-gso off, no run.
 
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 SR_TAG=gs
@@ -87,3 +87,15 @@ relay_dump ra || fail "no counters from relay A"
 assert_ge "$(( $(rcounter ra 'counters:' mesh_tx_gso) - g1 ))" $((N / 2)) \
     "small MTU: 154-byte datagrams in GSO runs"
 ok "route MTU 1280: 1468-byte datagrams one by one (gso_refused=1468), smaller ones in runs, all received"
+
+# 4. --mesh-gso off: every datagram on its own, all received.
+relay_stop ra
+relay_start ra $LOAD --mesh-gso off --mesh-key-file "$K" --mesh-auth required \
+    --other-relays "$B" || fail "relay A (--mesh-gso off) did not start"
+log_has ra 'mesh: UDP GSO off' 1 || fail "relay A does not say UDP GSO is off"
+peers_wait_up ra 6 "$B" || fail "relay A: peer B not up"
+burst off 40705 100
+relay_dump ra || fail "no counters from relay A"
+assert_eq "$(rcounter ra 'counters:' mesh_tx)" $N "off: relay A mesh_tx"
+assert_eq "$(rcounter ra 'counters:' mesh_tx_gso)" 0 "off: datagrams in GSO runs"
+ok "--mesh-gso off: $N datagrams one by one, all received"
