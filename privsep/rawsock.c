@@ -28,6 +28,13 @@
 #include "rawsock.h"
 
 #define RAWSOCK_BUF		(4 * 1024 * 1024)	/* socket buffers */
+/*
+ * The mesh socket's receive buffer: twice a capture socket's, because it
+ * takes every peer's traffic, and a peer that catches up after a stall
+ * sends a whole capture buffer's worth at once (in UDP GSO runs, faster
+ * than this relay's worker drains it).
+ */
+#define RAWSOCK_MESH_RCVBUF	(2 * RAWSOCK_BUF)
 #define RAWSOCK_DRAIN_MAX	4096			/* frames, at most */
 
 static int
@@ -41,11 +48,11 @@ rawsock_setint(int fd, int level, int name, int val)
  * but needs CAP_NET_ADMIN; without it, take what the sysctl allows.
  */
 static int
-rawsock_bufsize(int fd, int force, int plain)
+rawsock_bufsize(int fd, int force, int plain, int size)
 {
-	if (rawsock_setint(fd, SOL_SOCKET, force, RAWSOCK_BUF) == 0)
+	if (rawsock_setint(fd, SOL_SOCKET, force, size) == 0)
 		return 0;
-	return rawsock_setint(fd, SOL_SOCKET, plain, RAWSOCK_BUF);
+	return rawsock_setint(fd, SOL_SOCKET, plain, size);
 }
 
 /*
@@ -152,10 +159,10 @@ rawsock_prepare(int fd, const struct sock_fprog *fprog, const char **what)
 	if (rawsock_setint(fd, SOL_PACKET, PACKET_AUXDATA, 1) == -1)
 		return -1;
 	*what = "SO_RCVBUF";
-	if (rawsock_bufsize(fd, SO_RCVBUFFORCE, SO_RCVBUF) == -1)
+	if (rawsock_bufsize(fd, SO_RCVBUFFORCE, SO_RCVBUF, RAWSOCK_BUF) == -1)
 		return -1;
 	*what = "SO_SNDBUF";
-	if (rawsock_bufsize(fd, SO_SNDBUFFORCE, SO_SNDBUF) == -1)
+	if (rawsock_bufsize(fd, SO_SNDBUFFORCE, SO_SNDBUF, RAWSOCK_BUF) == -1)
 		return -1;
 	/*
 	 * Emit straight to the driver, an optimisation (failure is fine).
@@ -309,10 +316,11 @@ rawsock_open_mesh(uint16_t port, const uint32_t *addrs, size_t n, char *err,
 		goto fail;
 	/* Bursts from many peers must not be dropped by a default buffer. */
 	what = "SO_RCVBUF";
-	if (rawsock_bufsize(fd, SO_RCVBUFFORCE, SO_RCVBUF) == -1)
+	if (rawsock_bufsize(fd, SO_RCVBUFFORCE, SO_RCVBUF,
+	    RAWSOCK_MESH_RCVBUF) == -1)
 		goto fail;
 	what = "SO_SNDBUF";
-	if (rawsock_bufsize(fd, SO_SNDBUFFORCE, SO_SNDBUF) == -1)
+	if (rawsock_bufsize(fd, SO_SNDBUFFORCE, SO_SNDBUF, RAWSOCK_BUF) == -1)
 		goto fail;
 	/*
 	 * DF clear: a mesh datagram carries a whole frame (up to FRAME_MAX)
