@@ -29,6 +29,7 @@
 #define PKTFD		10	/* slot 0: plain socket */
 #define RINGFD		11	/* slot 0: ring socket */
 #define PKTFD1		12	/* slot 1: plain socket, no ring */
+#define MESHFD		13	/* the mesh socket */
 
 /* Exit codes of the helper_die() stub, by message. */
 #define DIE_PROTO	3	/* "worker protocol violation: MSG_CAPTURE_MODE" */
@@ -52,6 +53,8 @@ static int		 send_fail;	/* helper_send fails */
 static size_t		 nsent;
 static uint32_t		 sent_type;
 static struct msg_ring_ready sent_ready;
+static struct msg_mesh_fd sent_mesh;
+static size_t		 nmesh;		/* MSG_MESH_FD sent */
 static int		 nwarn;		/* LOG_WARNING lines */
 
 int
@@ -87,12 +90,17 @@ helper_send(struct helper *hp, uint32_t type, const void *data, size_t len,
     int fd)
 {
 	ck_assert_ptr_eq(hp, &h);
-	ck_assert_int_eq(fd, -1);
+	ck_assert_int_eq(fd, type == MSG_MESH_FD ? MESHFD : -1);
 	nsent++;
 	sent_type = type;
 	if (type == MSG_RING_READY) {
 		ck_assert_uint_eq(len, sizeof(sent_ready));
 		memcpy(&sent_ready, data, sizeof(sent_ready));
+	}
+	if (type == MSG_MESH_FD) {
+		ck_assert_uint_eq(len, sizeof(sent_mesh));
+		memcpy(&sent_mesh, data, sizeof(sent_mesh));
+		nmesh++;
 	}
 	if (send_fail) {
 		errno = EPIPE;
@@ -152,6 +160,8 @@ fixture(void)
 	ring_fail = send_fail = 0;
 	sent_type = 0;
 	memset(&sent_ready, 0xff, sizeof(sent_ready));
+	memset(&sent_mesh, 0xff, sizeof(sent_mesh));
+	nmesh = 0;
 	nwarn = 0;
 	log_setlevel(LOG_INFO);
 	log_setsink(count_sink);
@@ -359,6 +369,41 @@ START_TEST(test_send_fails)
 }
 END_TEST
 
+/*
+ * The configuration push tells the worker to use UDP GSO only when the
+ * kernel has it and mesh-gso is on (no slots here: the push would close
+ * their fds).
+ */
+START_TEST(test_push_mesh_gso)
+{
+	static const struct {
+		int		 kernel, conf;
+		uint16_t	 flags;
+	} t[] = {
+		{ 1, 1, MESH_FD_GSO }, { 1, 0, 0 }, { 0, 1, 0 }, { 0, 0, 0 },
+	};
+	size_t	 i;
+
+	conf.nifaces = 0;
+	conf.mesh_port = 7124;
+	h.meshfd = MESHFD;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		h.meshgso = t[i].kernel;
+		conf.mesh_gso = t[i].conf;
+		nsent = nmesh = 0;
+		h.configured = 0;
+		helper_push_config(&h);
+		ck_assert_uint_eq(nmesh, 1);
+		ck_assert_uint_eq(sent_mesh.port, 7124);
+		ck_assert_uint_eq(sent_mesh.flags, t[i].flags);
+		/* GLOBAL, MESH_FD, END. */
+		ck_assert_uint_eq(nsent, 3);
+		ck_assert_uint_eq(sent_type, MSG_CONF_END);
+		ck_assert_int_eq(h.configured, 1);
+	}
+}
+END_TEST
+
 static Suite *
 helper_conf_suite(void)
 {
@@ -376,6 +421,7 @@ helper_conf_suite(void)
 	tcase_add_test(tc, test_off_when_off);
 	tcase_add_test(tc, test_release);
 	tcase_add_test(tc, test_release_fails);
+	tcase_add_test(tc, test_push_mesh_gso);
 	tcase_add_loop_exit_test(tc, test_violation, DIE_PROTO, 0, NBAD);
 	tcase_add_exit_test(tc, test_release_while_on, DIE_PROTO);
 	tcase_add_exit_test(tc, test_send_fails, DIE_ANSWER);
