@@ -22,6 +22,7 @@
 #include "meshtx.h"
 #include "proto.h"
 #include "relay.h"
+#include "ringblock.h"
 
 static void	 capring_cb(int, short, void *);
 static void	 capring_release_cb(int, short, void *);
@@ -259,8 +260,39 @@ capring_prefetch(const uint8_t *blk, size_t bsize, size_t next)
 }
 
 /*
+ * Whether the frame whose header is at f->off is inside the block; reads
+ * its header only once its offset is known to be in bounds.
+ */
+static int
+capring_frame_ok(struct tpacket_block_desc *bd, size_t bsize,
+    struct ringblock_frame *f, int last)
+{
+	struct tpacket3_hdr	*h;
+
+	if (!ringblock_header_ok(bsize, sizeof(*bd), sizeof(*h), f->off))
+		return 0;
+	h = (struct tpacket3_hdr *)(void *)((uint8_t *)bd + f->off);
+	f->mac = h->tp_mac;
+	f->snaplen = h->tp_snaplen;
+	f->next = h->tp_next_offset;
+	return ringblock_frame_ok(bsize, sizeof(*bd), sizeof(*h), f, last);
+}
+
+/* Frames i..npkts-1 of a block are unreadable: count them, say so. */
+static void
+capring_bad(struct relay_slot *s, const struct capring_batch *b, uint32_t i,
+    uint32_t npkts)
+{
+	s->c.ring_bad += npkts - i;
+	if (log_ratelimit_ok(&s->rl, b->now.sec))
+		log_warnx("%s: capture ring: frame %u of %u out of its block;"
+		    " %u frames skipped (ring_bad)", s->name, i + 1, npkts,
+		    npkts - i);
+}
+
+/*
  * The frames of one retired block into the batch. The kernel wrote the
- * offsets; they are checked anyway, so a bad one ends the block (logged)
+ * offsets; they are checked anyway, so a bad one ends the block (counted)
  * instead of reading outside it. Returns the frames read.
  */
 static int
@@ -269,21 +301,18 @@ capring_block(struct relay *r, struct relay_slot *s,
 {
 	uint8_t			*blk = (uint8_t *)bd;
 	struct tpacket3_hdr	*h;
+	struct ringblock_frame	 f;
 	size_t			 bsize = s->ring.block_size, off, mine = 0;
 	uint32_t		 i, npkts = bd->hdr.bh1.num_pkts;
 
-	off = bd->hdr.bh1.offset_to_first_pkt;
+	f.off = bd->hdr.bh1.offset_to_first_pkt;
 	for (i = 0; i < npkts; i++) {
-		h = (struct tpacket3_hdr *)(void *)(blk + off);
-		if (off < sizeof(*bd) || off > bsize - sizeof(*h) ||
-		    h->tp_mac > bsize - off ||
-		    h->tp_snaplen > bsize - off - h->tp_mac) {
-			if (log_ratelimit_ok(&s->rl, b->now.sec))
-				log_warnx("%s: capture ring: frame %u of %u out"
-				    " of its block; rest of the block skipped",
-				    s->name, i + 1, npkts);
+		if (!capring_frame_ok(bd, bsize, &f, i + 1 == npkts)) {
+			capring_bad(s, b, i, npkts);
 			break;
 		}
+		off = f.off;
+		h = (struct tpacket3_hdr *)(void *)(blk + off);
 		capring_prefetch(blk, bsize, off + h->tp_next_offset);
 		if (relay_capture_frame(r, s, blk + off + h->tp_mac,
 		    h->tp_len, h->tp_snaplen < h->tp_len,
@@ -297,7 +326,7 @@ capring_block(struct relay *r, struct relay_slot *s,
 			capring_flush(r, b);
 			mine = 0;
 		}
-		off += h->tp_next_offset;
+		f.off = off + h->tp_next_offset;
 	}
 	/* Every block in held has a frame in fwd: at most RELAY_BATCH. */
 	if (mine > 0)

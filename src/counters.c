@@ -153,9 +153,9 @@ counters_log_iface(const char *name, const struct iface_counters *ic)
 {
 	log_info("iface %.64s: captured=%" PRIu64 " emitted=%" PRIu64
 	    " truncated=%" PRIu64 " emit_errors=%" PRIu64 " standby=%" PRIu64
-	    " kernel_drops=%" PRIu64 " ring=%" PRIu64, name, ic->captured,
-	    ic->emitted, ic->truncated, ic->emit_errors, ic->standby,
-	    ic->kernel_drops, ic->ring);
+	    " kernel_drops=%" PRIu64 " ring=%" PRIu64 " ring_bad=%" PRIu64,
+	    name, ic->captured, ic->emitted, ic->truncated, ic->emit_errors,
+	    ic->standby, ic->kernel_drops, ic->ring, ic->ring_bad);
 }
 
 /* format= is what p is sent now (an auto peer in accept-both can change). */

@@ -63,6 +63,8 @@ struct iface_counters {
 	uint64_t	 kernel_drops;
 	/* Frames read from the capture ring (load mode), part of the above. */
 	uint64_t	 ring;
+	/* Frames of ring blocks skipped: the kernel's offsets were bad. */
+	uint64_t	 ring_bad;
 };
 
 /* Name of an errno value for counter lines ("ENETUNREACH", "none", "113"). */

@@ -666,7 +666,7 @@ END_TEST
 
 START_TEST(test_counters_iface_peer)
 {
-	struct iface_counters	 ic = { 1, 2, 3, 4, 5, 6, 7 };
+	struct iface_counters	 ic = { 1, 2, 3, 4, 5, 6, 7, 8 };
 	struct peer		 p;
 
 	counters_log_iface("eth0", &ic);
@@ -686,7 +686,7 @@ START_TEST(test_counters_iface_peer)
 	ck_assert_int_eq(nlines, 4);
 	ck_assert_str_eq(lines[0],
 	    "iface eth0: captured=1 emitted=2 truncated=3 emit_errors=4 "
-	    "standby=5 kernel_drops=6 ring=7");
+	    "standby=5 kernel_drops=6 ring=7 ring_bad=8");
 	ck_assert_str_eq(lines[1], "peer 198.18.2.2:7124: tx=5 tx_errors=6 rx=7 "
 	    "rx_dropped=8 last_error=none state=unknown format=ss auth=no "
 	    "hellos=0 gso_refused=0");
