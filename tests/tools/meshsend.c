@@ -5,7 +5,8 @@
  * Test tool: send mesh datagrams -- "SS" + frame, or native DATA (the IPv4
  * packet with flag L3, or the whole frame) or HELLO, signed or forged
  * (encoded here from src/mesh.h, independently of the daemon's codec) -- to
- * a relay's mesh port, as a peer or an impostor would.
+ * a relay's mesh port, as a peer or an impostor would. The datagrams are
+ * built in meshbuild.c.
  */
 #include <sys/socket.h>
 
@@ -15,6 +16,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,69 +24,25 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <nettle/hmac.h>
-#include <nettle/umac.h>
-
 #include "toolutil.h"
 #include "keyfile.h"
+#include "meshsend.h"
 
-#define ETH_LEN		14
-#define IP_LEN		20
-#define UDP_LEN		8
-#define TCP_LEN		20
-#define ICMP_LEN	8
-#define DGRAM_MAX	9300
 #define COUNT_MAX	100000000UL
 
-/* Native format (src/mesh.h). */
-#define NAT_HLEN	24
-#define NAT_TAGLEN	16
-#define NAT_VERSION	1
-#define NAT_DATA	1
-#define NAT_HELLO	2
-#define NAT_F_L3	0x01		/* DATA payload: the IPv4 packet only */
-#define NAT_NONCE	8		/* UMAC nonce: header bytes 8..23 */
-#define UMAC_LABEL	"snowrelay umac-128 key v1"
-#define HELLO_MIN	24
-#define HELLO_MACS	8		/* MAX_IFACES */
+/* Print "meshsend: " and the message on stderr, then exit 2. */
+static void __attribute__((noreturn, format(printf, 1, 2)))
+arg_error(const char *fmt, ...)
+{
+	va_list	 ap;
 
-enum proto { P_UDP = 17, P_TCP = 6, P_ICMP = 1 };
-
-struct opts {
-	enum proto	 proto;
-	struct in_addr	 src, dst;
-	uint16_t	 sport, dport, meshport;
-	uint8_t		 dmac[6], smac[6];
-	int		 bad_magic;
-	int		 partial;	/* UDP checksum: pseudo-header sum only */
-	size_t		 size;		/* test payload bytes */
-	size_t		 cut;		/* send only this many bytes; 0: all */
-	/* Native format: */
-	int		 native;
-	int		 type;		/* NAT_DATA or NAT_HELLO */
-	const char	*keyfile;
-	struct keyfile	 kf;		/* read with the daemon's own reader */
-	long		 key_id;	/* -1: the file's first (primary) key */
-	uint32_t	 relay_id;
-	int		 have_seq;
-	uint64_t	 seq;
-	int		 have_ts;
-	uint32_t	 ts;
-	long		 ts_offset;
-	int		 bad_tag, no_tag, wrong_key, bad_length;
-	int		 eth;		/* DATA: the whole frame, flags 0 */
-	int		 have_flags;
-	uint8_t		 flags;		/* --flags: the flags byte as given */
-	unsigned long	 hello_interval;
-	uint8_t		 hello_macs[HELLO_MACS][6];
-	size_t		 nmacs;
-	/* How to send: */
-	const char	*bindaddr;	/* -b, or NULL */
-	const char	*relayname;
-	struct sockaddr_in relay;
-	unsigned long	 count, rate, first, maxsecs, interval_ms;
-	int		 quiet;
-};
+	fputs("meshsend: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
 
 static void
 usage(void)
@@ -125,21 +83,16 @@ number(const char *s, unsigned long long min, unsigned long long max,
 	errno = 0;
 	v = strtoull(s, &end, 0);
 	if (errno != 0 || end == s || *end != '\0' || v < min || v > max ||
-	    s[0] == '-') {
-		fprintf(stderr, "meshsend: %s: %s: not a number in %llu..%llu\n",
-		    what, s, min, max);
-		exit(2);
-	}
+	    s[0] == '-')
+		arg_error("%s: %s: not a number in %llu..%llu", what, s, min, max);
 	return v;
 }
 
 static void
 addr(const char *s, struct in_addr *a, const char *what)
 {
-	if (inet_pton(AF_INET, s, a) != 1) {
-		fprintf(stderr, "meshsend: %s: %s: not an IPv4 address\n", what, s);
-		exit(2);
-	}
+	if (inet_pton(AF_INET, s, a) != 1)
+		arg_error("%s: %s: not an IPv4 address", what, s);
 }
 
 static void
@@ -158,10 +111,8 @@ mac(const char *s, uint8_t m[6])
 		return;
 	}
 	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x", &b[0], &b[1], &b[2], &b[3],
-	    &b[4], &b[5]) != 6) {
-		fprintf(stderr, "meshsend: %s: not a MAC address\n", s);
-		exit(2);
-	}
+	    &b[4], &b[5]) != 6)
+		arg_error("%s: not a MAC address", s);
 	for (i = 0; i < 6; i++)
 		m[i] = (uint8_t)b[i];
 }
@@ -175,239 +126,14 @@ clock_ns(clockid_t clk)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-static void
-put64(uint8_t *p, uint64_t v)
-{
-	tool_put32(p, (uint32_t)(v >> 32));
-	tool_put32(p + 4, (uint32_t)v);
-}
-
-/* Pseudo-header sum for TCP/UDP over an IPv4 header at ip. */
-static uint32_t
-pseudo(const uint8_t *ip, uint8_t proto, size_t l4len)
-{
-	uint32_t	 sum = 0;
-
-	sum = tool_sum16(ip + 12, 8, sum);
-	sum += proto;
-	sum += (uint32_t)l4len;
-	return sum;
-}
-
-/* Write the transport header at l4 (payload already in place); its length. */
-static size_t
-build_l4(uint8_t *ip, uint8_t *l4, const struct opts *o, uint32_t seq)
-{
-	size_t		 hl, l4len;
-	uint16_t	 c;
-
-	hl = o->proto == P_UDP ? UDP_LEN : o->proto == P_TCP ? TCP_LEN : ICMP_LEN;
-	l4len = hl + o->size;
-	memset(l4, 0, hl);
-	if (o->proto == P_ICMP) {
-		l4[0] = 8;			/* echo request */
-		tool_put16(l4 + 4, 0x5352);
-		tool_put16(l4 + 6, (uint16_t)seq);
-		tool_put16(l4 + 2, (uint16_t)~tool_fold(tool_sum16(l4, l4len, 0)));
-		return l4len;
-	}
-	tool_put16(l4, o->sport);
-	tool_put16(l4 + 2, o->dport);
-	if (o->proto == P_UDP) {
-		tool_put16(l4 + 4, (uint16_t)l4len);
-		if (o->partial) {
-			/* What a veth with tx offload leaves in the field. */
-			tool_put16(l4 + 6, tool_fold(pseudo(ip, 17, l4len)));
-			return l4len;
-		}
-		c = (uint16_t)~tool_fold(tool_sum16(l4, l4len, pseudo(ip, 17, l4len)));
-		tool_put16(l4 + 6, c == 0 ? 0xffff : c);
-		return l4len;
-	}
-	tool_put32(l4 + 4, seq);			/* TCP sequence number */
-	l4[12] = 5 << 4;			/* data offset */
-	l4[13] = 0x18;				/* PSH, ACK */
-	tool_put16(l4 + 14, 65535);
-	tool_put16(l4 + 16, (uint16_t)~tool_fold(tool_sum16(l4, l4len, pseudo(ip, 6, l4len))));
-	return l4len;
-}
-
-/* Build one Ethernet frame at eth; returns its length. */
-static size_t
-build_frame(uint8_t *eth, const struct opts *o, uint32_t seq)
-{
-	uint8_t		*ip = eth + ETH_LEN, *l4 = ip + IP_LEN;
-	size_t		 hl, l4len;
-
-	memcpy(eth, o->dmac, 6);
-	memcpy(eth + 6, o->smac, 6);
-	tool_put16(eth + 12, 0x0800);
-	hl = o->proto == P_UDP ? UDP_LEN : o->proto == P_TCP ? TCP_LEN : ICMP_LEN;
-	tool_payload_fill(l4 + hl, o->size, seq);
-	memset(ip, 0, IP_LEN);
-	ip[0] = 0x45;
-	tool_put16(ip + 2, (uint16_t)(IP_LEN + hl + o->size));
-	tool_put16(ip + 4, (uint16_t)seq);		/* identification */
-	tool_put16(ip + 6, 0x4000);			/* DF */
-	ip[8] = 64;
-	ip[9] = (uint8_t)o->proto;
-	memcpy(ip + 12, &o->src, 4);
-	memcpy(ip + 16, &o->dst, 4);
-	tool_put16(ip + 10, (uint16_t)~tool_fold(tool_sum16(ip, IP_LEN, 0)));
-	l4len = build_l4(ip, l4, o, seq);
-	return ETH_LEN + IP_LEN + l4len;
-}
-
-/* Build the HELLO payload (src/mesh.h) at p; returns its length. */
-static size_t
-build_hello(uint8_t *p, const struct opts *o)
-{
-	size_t	 i, n;
-
-	memset(p, 0, HELLO_MIN);
-	p[0] = 1;				/* hello version */
-	p[1] = (uint8_t)o->nmacs;
-	p[2] = (uint8_t)o->kf.nkeys;
-	tool_put16(p + 4, (uint16_t)o->hello_interval);
-	memcpy(p + 8, "meshsend", 8);		/* version string, NUL-padded */
-	n = HELLO_MIN;
-	for (i = 0; i < o->kf.nkeys; i++)
-		p[n++] = o->kf.keys[i].id;
-	for (i = 0; i < o->nmacs; i++, n += 6)
-		memcpy(p + n, o->hello_macs[i], 6);
-	return n;
-}
-
-/* The key that signs: --key-id from the file, else the primary. */
-static const struct keyfile_key *
-sign_key(const struct opts *o)
-{
-	size_t	 i;
-
-	if (o->key_id < 0)
-		return &o->kf.keys[0];
-	for (i = 0; i < o->kf.nkeys; i++)
-		if (o->kf.keys[i].id == o->key_id)
-			return &o->kf.keys[i];
-	fprintf(stderr, "meshsend: --key-id %ld: not in %s\n", o->key_id, o->keyfile);
-	exit(2);
-}
-
-/* A key id that is not in the key file (for --wrong-key). */
-static unsigned int
-absent_key_id(const struct opts *o)
-{
-	unsigned int	 id;
-	size_t		 i;
-
-	for (id = 255; id > 0; id--) {
-		for (i = 0; i < o->kf.nkeys; i++)
-			if (o->kf.keys[i].id == id)
-				break;
-		if (i == o->kf.nkeys)
-			return id;
-	}
-	return 255;
-}
-
-/* The flags byte: --flags, else L3 for DATA without --eth, else 0. */
-static uint8_t
-native_flags(const struct opts *o)
-{
-	if (o->have_flags)
-		return o->flags;
-	return o->type == NAT_DATA && !o->eth ? NAT_F_L3 : 0;
-}
-
-/*
- * The tag over d[0..n) with key k, by its algorithm (src/auth.c, done
- * again here): HMAC-SHA-256 truncated to 16 bytes, or UMAC-128 keyed with
- * the first 16 bytes of HMAC-SHA-256(secret, label), nonce bytes 8..23.
- */
-static void
-sign(const struct keyfile_key *k, const uint8_t *d, size_t n, uint8_t *tag)
-{
-	struct hmac_sha256_ctx	 h;
-	struct umac128_ctx	 u;
-	uint8_t			 ukey[SHA256_DIGEST_SIZE];
-
-	hmac_sha256_set_key(&h, k->len, k->secret);
-	if (k->alg != AUTH_UMAC128) {
-		hmac_sha256_update(&h, n, d);
-		hmac_sha256_digest(&h, NAT_TAGLEN, tag);
-		return;
-	}
-	hmac_sha256_update(&h, strlen(UMAC_LABEL), (const uint8_t *)UMAC_LABEL);
-	hmac_sha256_digest(&h, sizeof(ukey), ukey);
-	umac128_set_key(&u, ukey);
-	umac128_set_nonce(&u, 16, d + NAT_NONCE);
-	umac128_update(&u, n, d);
-	umac128_digest(&u, NAT_TAGLEN, tag);
-}
-
-/*
- * Build one native datagram in d: header, payload (an IPv4 packet, a
- * frame or a HELLO), then the tag (forged as asked). Returns its length.
- */
-static size_t
-build_native(uint8_t *d, const struct opts *o, uint32_t i)
-{
-	const struct keyfile_key *k = sign_key(o);
-	size_t			 n;
-	uint32_t		 ts;
-
-	if (o->type == NAT_HELLO)
-		n = build_hello(d + NAT_HLEN, o);
-	else if (o->eth)
-		n = build_frame(d + NAT_HLEN, o, (uint32_t)(o->first + i));
-	else {
-		/* The frame 14 bytes early: the header overwrites them. */
-		n = build_frame(d + NAT_HLEN - ETH_LEN, o,
-		    (uint32_t)(o->first + i)) - ETH_LEN;
-	}
-	ts = o->have_ts ? o->ts :
-	    (uint32_t)((int64_t)(clock_ns(CLOCK_REALTIME) / 1000000000ULL) +
-	    o->ts_offset);
-	d[0] = 0x53;				/* "SA" */
-	d[1] = 0x41;
-	d[2] = NAT_VERSION;
-	d[3] = (uint8_t)o->type;
-	d[4] = (uint8_t)(o->wrong_key ? absent_key_id(o) : k->id);
-	d[5] = native_flags(o);
-	/* --bad-length: a wrong length field, correctly signed. */
-	tool_put16(d + 6, (uint16_t)(n + (o->bad_length ? 1 : 0)));
-	tool_put32(d + 8, o->relay_id);
-	tool_put32(d + 12, ts);
-	put64(d + 16, o->seq + i);
-	n += NAT_HLEN;
-	if (o->no_tag)
-		return n;
-	sign(k, d, n, d + n);
-	if (o->bad_tag)
-		d[n + NAT_TAGLEN - 1] ^= 0x01;
-	return n + NAT_TAGLEN;
-}
-
-/* Build datagram number i (0-based) into d; returns its length. */
-static size_t
-build(uint8_t *d, const struct opts *o, uint32_t i)
-{
-	if (o->native)
-		return build_native(d, o, i);
-	memcpy(d, o->bad_magic ? "XS" : "SS", 2);
-	return 2 + build_frame(d + 2, o, (uint32_t)(o->first + i));
-}
-
 /* Read the key file with the daemon's reader (same checks), or exit 2. */
 static void
 read_keys(struct opts *o)
 {
 	char	 err[256];
 
-	if (keyfile_read(o->keyfile, &o->kf, err, sizeof(err)) == -1) {
-		fprintf(stderr, "meshsend: %s\n", err);
-		exit(2);
-	}
+	if (keyfile_read(o->keyfile, &o->kf, err, sizeof(err)) == -1)
+		arg_error("%s", err);
 }
 
 static void
@@ -419,10 +145,8 @@ parse_proto(const char *s, struct opts *o)
 		o->proto = P_TCP;
 	else if (strcmp(s, "icmp") == 0)
 		o->proto = P_ICMP;
-	else {
-		fprintf(stderr, "meshsend: -p: %s: not udp, tcp or icmp\n", s);
-		exit(2);
-	}
+	else
+		arg_error("-p: %s: not udp, tcp or icmp", s);
 }
 
 /* Defaults: one valid limited broadcast search from 198.18.1.10. */
@@ -549,10 +273,8 @@ opt_hello(struct opts *o, int ch, char *arg)
 		o->hello_interval = number(arg, 1, 3600, "--hello-interval");
 		break;
 	case O_HELLO_MAC:
-		if (o->nmacs == HELLO_MACS) {
-			fprintf(stderr, "meshsend: --hello-mac: at most %d\n", HELLO_MACS);
-			exit(2);
-		}
+		if (o->nmacs == HELLO_MACS)
+			arg_error("--hello-mac: at most %d", HELLO_MACS);
 		mac(arg, o->hello_macs[o->nmacs++]);
 		break;
 	case O_INTERVAL_MS:
@@ -601,20 +323,16 @@ opt_long(struct opts *o, int ch, char *arg)
 	case O_TS_OFFSET:
 		errno = 0;
 		o->ts_offset = strtol(arg, &end, 10);
-		if (errno != 0 || end == arg || *end != '\0') {
-			fprintf(stderr, "meshsend: --ts-offset: %s: not a number\n", arg);
-			exit(2);
-		}
+		if (errno != 0 || end == arg || *end != '\0')
+			arg_error("--ts-offset: %s: not a number", arg);
 		break;
 	case O_TYPE:
 		if (strcmp(arg, "data") == 0)
 			o->type = NAT_DATA;
 		else if (strcmp(arg, "hello") == 0)
 			o->type = NAT_HELLO;
-		else {
-			fprintf(stderr, "meshsend: --type: %s: not data or hello\n", arg);
-			exit(2);
-		}
+		else
+			arg_error("--type: %s: not data or hello", arg);
 		break;
 	case O_BAD_TAG:
 		o->bad_tag = 1;
@@ -641,31 +359,20 @@ check_native(struct opts *o)
 	if (!o->native) {
 		if (o->keyfile != NULL || o->bad_tag || o->no_tag || o->wrong_key ||
 		    o->bad_length || o->have_seq || o->type != NAT_DATA ||
-		    o->eth || o->have_flags) {
-			fprintf(stderr, "meshsend: native options need --native\n");
-			exit(2);
-		}
+		    o->eth || o->have_flags)
+			arg_error("native options need --native");
 		return;
 	}
-	if (o->keyfile == NULL) {
-		fprintf(stderr, "meshsend: --native needs -K keyfile\n");
-		exit(2);
-	}
-	if (o->bad_tag + o->no_tag + o->wrong_key > 1) {
-		fprintf(stderr, "meshsend: --bad-tag, --no-tag, --wrong-key: "
-		    "at most one\n");
-		exit(2);
-	}
-	if (o->bad_magic) {
-		fprintf(stderr, "meshsend: -M is for \"SS\" datagrams only\n");
-		exit(2);
-	}
-	if (o->eth && o->type != NAT_DATA) {
-		fprintf(stderr, "meshsend: --eth is for --type data only\n");
-		exit(2);
-	}
+	if (o->keyfile == NULL)
+		arg_error("--native needs -K keyfile");
+	if (o->bad_tag + o->no_tag + o->wrong_key > 1)
+		arg_error("--bad-tag, --no-tag, --wrong-key: at most one");
+	if (o->bad_magic)
+		arg_error("-M is for \"SS\" datagrams only");
+	if (o->eth && o->type != NAT_DATA)
+		arg_error("--eth is for --type data only");
 	read_keys(o);
-	(void)sign_key(o);
+	(void)meshbuild_sign_key(o);
 	if (!o->have_seq)
 		o->seq = clock_ns(CLOCK_REALTIME);
 }
@@ -736,8 +443,9 @@ report(const struct opts *o, unsigned long sent, unsigned long errors,
 	    "(proto %d %s -> %s:%u)\n",
 	    sent, errors, o->type == NAT_HELLO ? "hello" :
 	    o->eth ? "data" : "data-l3", len, o->relayname, o->meshport,
-	    native_flags(o),
-	    o->wrong_key ? absent_key_id(o) : sign_key(o)->id,
+	    meshbuild_native_flags(o),
+	    o->wrong_key ? meshbuild_absent_key_id(o) :
+	    meshbuild_sign_key(o)->id,
 	    o->wrong_key ? " (wrong)" : "", o->relay_id,
 	    (unsigned long long)o->seq,
 	    (unsigned long long)(o->seq + (sent > 0 ? sent + errors - 1 : 0)),
@@ -768,7 +476,7 @@ main(int argc, char *argv[])
 		/* Pace against the start time so the average rate is exact. */
 		if (gap > 0)
 			sleep_until(start + i * gap);
-		len = build(d, &o, (uint32_t)i);
+		len = meshbuild_datagram(d, &o, (uint32_t)i);
 		if (o.cut != 0 && o.cut < len)
 			len = o.cut;
 		if (sendto(s, d, len, 0, (struct sockaddr *)&o.relay,
