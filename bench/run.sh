@@ -179,9 +179,9 @@ collect_counters() {
 }
 
 # One 10 kpps window of IMPL: CPU and latency are kept from the window with
-# the least CPU per packet (at 10 kpps every packet is a wake-up of each
-# relay, which makes the figure very sensitive to other tenants of a
-# shared machine, and they only ever add to it; both relay pairs are
+# the least CPU per packet (at 10 kpps each relay wakes up for every
+# packet or two, which makes the figure very sensitive to other tenants
+# of a shared machine, and they only ever add to it; both relay pairs are
 # measured the same way, and every window is in probes.csv), loss from
 # the worst window. window10k IMPL SIZE REP
 window10k() {
@@ -432,7 +432,7 @@ report() {
 		[ "$SUBJECT" = snowrelay ] &&
 		    echo "- snowrelayd runs with its defaults except the rate limits (off: one source sends everything). Its load mode (\`--coalesce 20000/1000\`: above 20 kpps it drains its sockets on a timer, every 1 ms, on the monotonic clock's whole milliseconds, so that R1 and R2 wake up together) is therefore on in the 100 kpps windows and the rate search, and off at 10 kpps; the p50 at 100 kpps shows what it costs in latency. In load mode it captures into its TPACKET_V3 ring (\`--capture-ring 4\`, 16 KiB blocks handed over when full or after 1 ms), which exists and is mapped only while load mode lasts; a worker that used it has the ring's 4096 KiB taken off its VmHWM in the memory rows (\"without the capture ring\"; the issue's 4 MiB budget is for a relay without a ring)."
 		echo "- Relay CPU: sum of /proc/PID/task/*/schedstat run time of all relay processes (snowrelay: helper and worker on R1 and R2) over the probe, divided by the packets delivered."
-		echo "- 10 kpps: each run measures $FIX10_N window(s) of ${FIX10_S} s; its CPU and latency figures are those of the window with the least CPU per packet, and its loss that of the worst window. At 10 kpps each relay wakes up once per packet, so other tenants of a shared machine move the figure a lot, and they can only add to it; the floor and snowrelay are measured the same way, and every window is in probes.csv."
+		echo "- 10 kpps: each run measures $FIX10_N window(s) of ${FIX10_S} s; its CPU and latency figures are those of the window with the least CPU per packet, and its loss that of the worst window. At 10 kpps each relay wakes up for every packet or two, so other tenants of a shared machine move the figure a lot, and they can only add to it; the floor and snowrelay are measured the same way, and every window is in probes.csv."
 		echo "- Rate search: binary search between 0 and $((HI / 1000)) kpps; a probe passes with < 1 % loss and an achieved offered rate >= 97 % of its target. Latency: loadgen CLOCK_MONOTONIC stamp to the sink's recvmmsg return."
 		[ "$QUIET_MAX" != none ] &&
 		    echo "- Each probe first waits (up to ${QUIET_MAX} s, ${QUIET_ALLOW} s in total) for the machine to be < ${BENCH_QUIET_PCT} % busy over 0.5 s."
