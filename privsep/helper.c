@@ -424,6 +424,22 @@ helper_read_keys(struct helper *h)
 	h->usekeys = 1;
 }
 
+/* What each peer given by name resolved to (config_resolve.c, in main). */
+static void
+helper_log_names(const struct config *conf)
+{
+	char	 a[INET_ADDRSTRLEN];
+	size_t	 i;
+
+	for (i = 0; i < conf->npeers; i++) {
+		if (conf->peers[i].host[0] == '\0')
+			continue;
+		inet_ntop(AF_INET, &conf->peers[i].addr, a, sizeof(a));
+		log_info("peer %s is %s:%u (resolved at start-up)",
+		    conf->peers[i].host, a, conf->peers[i].port);
+	}
+}
+
 /* See helper.h. */
 void
 helper_main(const struct config *conf)
@@ -459,6 +475,7 @@ helper_main(const struct config *conf)
 	if (conf->npeers == 0)
 		log_warnx("no --other-relays configured: captured broadcasts"
 		    " will be counted but not forwarded");
+	helper_log_names(conf);
 	helper_key_ids(&h.keys, ids, sizeof(ids));
 	log_info("mesh authentication %s%s%s", config_auth_name(conf->mesh_auth),
 	    h.usekeys ? ", key ids " : "", h.usekeys ? ids : "");

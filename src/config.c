@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config.h"
 #include "coalesce.h"
@@ -25,7 +26,7 @@
 #include "log.h"
 
 /* A peer as printed: "a.b.c.d:port" and "/ss" or "/native" unless auto. */
-#define PEER_STR_MAX	(INET_ADDRSTRLEN + 16)
+#define PEER_STR_MAX	(CONFIG_HOST_MAX + 16)	/* "HOST:PORT/native" */
 
 /* Describe where a value came from, e.g. "environment MESH_PORT". */
 static void
@@ -290,9 +291,25 @@ peer_str(const struct config_peer *p, char *buf, size_t len)
 	char	 a[INET_ADDRSTRLEN];
 
 	inet_ntop(AF_INET, &p->addr, a, sizeof(a));
-	snprintf(buf, len, "%s:%u%s%s", a, p->port,
+	snprintf(buf, len, "%s:%u%s%s", p->host[0] != '\0' ? p->host : a,
+	    p->port,
 	    p->format == PEER_FORMAT_AUTO ? "" : "/",
 	    p->format == PEER_FORMAT_AUTO ? "" : config_format_name(p->format));
+}
+
+/*
+ * Whether p and q name the same peer: the same port, and the same host
+ * name (DNS names are case-blind) or, both resolved, the same address.
+ */
+int
+config_same_peer(const struct config_peer *p, const struct config_peer *q)
+{
+	if (p->port != q->port)
+		return 0;
+	if (p->host[0] != '\0' && q->host[0] != '\0' &&
+	    strcasecmp(p->host, q->host) == 0)
+		return 1;
+	return p->addr != 0 && p->addr == q->addr;
 }
 
 /* Peers: default port (known only now), no duplicates. */
@@ -311,7 +328,7 @@ finish_peers(struct config_ld *ld)
 	for (i = 0; i < conf->npeers; i++) {
 		for (j = 0, p = &conf->peers[i]; j < i; j++) {
 			q = &conf->peers[j];
-			if (p->addr != q->addr || p->port != q->port)
+			if (!config_same_peer(p, q))
 				continue;
 			peer_str(p, v, sizeof(v));
 			return config_bad(ld, KEY_OTHER_RELAYS, v, "peer given"
@@ -568,6 +585,22 @@ format_value(const struct config *conf, enum config_key key, char *buf,
 	}
 }
 
+/* "# HOST = ADDR" for every peer given by name (resolved by then). */
+static void
+print_resolved(const struct config *conf, FILE *fp)
+{
+	char	 a[INET_ADDRSTRLEN];
+	size_t	 i;
+
+	for (i = 0; i < conf->npeers; i++) {
+		if (conf->peers[i].host[0] == '\0')
+			continue;
+		inet_ntop(AF_INET, &conf->peers[i].addr, a, sizeof(a));
+		fprintf(fp, "#   %s = %s\n", conf->peers[i].host,
+		    conf->peers[i].addr != 0 ? a : "(not resolved)");
+	}
+}
+
 void
 config_print(const struct config *conf, FILE *fp)
 {
@@ -588,6 +621,8 @@ config_print(const struct config *conf, FILE *fp)
 		fprintf(fp, "%s = %s  # %s%s\n", config_keys[k].name, val,
 		    s.origin == ORIGIN_FILE ? "file " : "",
 		    s.origin == ORIGIN_DEFAULT ? "default" : where);
+		if (k == KEY_OTHER_RELAYS)
+			print_resolved(conf, fp);
 	}
 	if (conf->servicename[0] != '\0') {
 		log_escape(val, sizeof(val), conf->servicename,

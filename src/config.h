@@ -52,8 +52,11 @@ enum config_key {
 #define CONFIG_INTERVAL_MAX	3600		/* hello-interval, mesh-freshness (s) */
 #define CONFIG_DEDUP_MAX	60000		/* dedup-window (ms) */
 
+#define CONFIG_HOST_MAX		254	/* a DNS name (253) and its NUL */
+
 struct config_peer {
-	uint32_t	 addr;		/* IPv4, network byte order */
+	char		 host[CONFIG_HOST_MAX];	/* "" if given as an address */
+	uint32_t	 addr;		/* IPv4, network byte order; 0 until host is resolved */
 	uint16_t	 port;		/* host order; mesh_port if not given */
 	int		 port_given;	/* 1 if "ADDR:PORT" named the port */
 	enum peer_format format;	/* "/ss", "/native", or auto */
@@ -115,6 +118,21 @@ struct config {
  */
 int	 config_load(struct config *conf, int argc, char *argv[], char *const envp[],
 	    char *err, size_t errlen);
+
+/*
+ * Resolve the peers given by host name (IPv4, the first address the
+ * resolver gives, as SnowSignal's sendto() does), once, with resolve();
+ * config_getaddrinfo() is the system's. 0, or -1 with a message naming
+ * the host and why in err: it does not resolve, resolves to an address
+ * that is not unicast, or to a peer already given.
+ */
+typedef int	(*config_resolver)(const char *host, uint32_t *addr, char *why,
+		    size_t whylen);
+int	 config_resolve_peers(struct config *conf, config_resolver resolve,
+	    char *err, size_t errlen);
+/* getaddrinfo(host, AF_INET): 0 and the first address, or -1 and why. */
+int	 config_getaddrinfo(const char *host, uint32_t *addr, char *why,
+	    size_t whylen);
 
 /*
  * Check what needs the running system: interfaces exist, and the mesh key

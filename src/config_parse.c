@@ -255,7 +255,7 @@ parse_format(struct config_ld *ld, enum config_key key, char *tok,
 	return 0;
 }
 
-/* Parse "ADDR[:PORT][/ss|/native]" (numeric IPv4 only) into p. */
+/* Parse "ADDR[:PORT][/ss|/native]" into p; ADDR an IPv4 address or a host name. */
 static int
 parse_peer(struct config_ld *ld, enum config_key key, char *tok,
     struct config_peer *p)
@@ -278,18 +278,56 @@ parse_peer(struct config_ld *ld, enum config_key key, char *tok,
 			    " number (1-65535)");
 		p->port_given = 1;
 	}
+	p->host[0] = '\0';
+	p->addr = 0;
 	if (inet_pton(AF_INET, tok, &in) != 1) {
-		if (strspn(tok, "0123456789.") != strlen(tok))
-			return config_bad(ld, key, item, "not an IPv4 address"
-			    " (host names are not supported: use an IPv4"
-			    " address)");
-		return config_bad(ld, key, item, "not an IPv4 address");
+		/* All digits and dots: a mistyped address, not a name. */
+		if (strspn(tok, "0123456789.") == strlen(tok))
+			return config_bad(ld, key, item, "not an IPv4 address");
+		if (!config_host_ok(tok))
+			return config_bad(ld, key, item, "neither an IPv4"
+			    " address nor a host name");
+		memcpy(p->host, tok, strlen(tok) + 1);
+		return 0;
 	}
 	first = ((const uint8_t *)&in.s_addr)[0];
 	if (first == 0 || first >= 224)
 		return config_bad(ld, key, item, "not a unicast IPv4 address");
 	p->addr = in.s_addr;
 	return 0;
+}
+
+/*
+ * A host name as RFC 1123 has it: dot-separated labels of ASCII letters,
+ * digits and hyphens, 1-63 bytes each, not starting or ending with a
+ * hyphen, at most 253 bytes in all, plus one trailing dot if wanted.
+ */
+int
+config_host_ok(const char *s)
+{
+	size_t	 len = strlen(s), label = 0, i;
+	int	 c;
+
+	if (len >= CONFIG_HOST_MAX)
+		return 0;
+	if (len > 0 && s[len - 1] == '.')
+		len--;
+	if (len == 0)
+		return 0;
+	for (i = 0; i <= len; i++) {
+		c = i < len ? (unsigned char)s[i] : '.';
+		if (c == '.') {
+			if (label == 0 || s[i - 1] == '-')
+				return 0;
+			label = 0;
+		} else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || (c == '-' && label > 0)) {
+			if (++label > 63)
+				return 0;
+		} else
+			return 0;
+	}
+	return 1;
 }
 
 /*

@@ -43,7 +43,10 @@ main(int argc, char *argv[])
 		printf("snowrelayd %s\n", PACKAGE_VERSION);
 		return 0;
 	}
-	if (config_check_system(&conf, err, sizeof(err)) == -1) {
+	/* As root and before any privilege is dropped: see config_resolve.c. */
+	if (config_resolve_peers(&conf, config_getaddrinfo, err,
+	    sizeof(err)) == -1 ||
+	    config_check_system(&conf, err, sizeof(err)) == -1) {
 		fprintf(stderr, "snowrelayd: %s\n", err);
 		return 1;
 	}

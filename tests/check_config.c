@@ -504,9 +504,17 @@ static const struct err_case {
 	    " (debug, info, warning, error, critical)" } },
 	{ { "--other-relays", "198.18.2.300" }, { NULL }, NULL,
 	    { "other-relays: \"198.18.2.300\": not an IPv4 address" } },
-	{ { "--other-relays", "relay2.example" }, { NULL }, NULL,
-	    { "other-relays: \"relay2.example\": not an IPv4 address",
-	    "use an IPv4 address" } },
+	{ { "--other-relays", "relay_2.example" }, { NULL }, NULL,
+	    { "other-relays: \"relay_2.example\": neither an IPv4 address nor"
+	    " a host name" } },
+	{ { "--other-relays", "-relay.example" }, { NULL }, NULL,
+	    { "\"-relay.example\": neither an IPv4 address nor a host name" } },
+	{ { "--other-relays", "relay-.example" }, { NULL }, NULL,
+	    { "\"relay-.example\": neither an IPv4 address nor a host name" } },
+	{ { "--other-relays", "relay..example" }, { NULL }, NULL,
+	    { "\"relay..example\": neither an IPv4 address nor a host name" } },
+	{ { "--other-relays", "relay-b", "RELAY-B:7124" }, { NULL }, NULL,
+	    { "other-relays: \"RELAY-B:7124\": peer given twice" } },
 	{ { "--other-relays", "198.18.0.1:0" }, { NULL }, NULL,
 	    { "other-relays: \"198.18.0.1:0\": bad port" } },
 	{ { "--other-relays", "198.18.0.1:70000" }, { NULL }, NULL,
@@ -1164,6 +1172,92 @@ START_TEST(test_help_version)
 }
 END_TEST
 
+/* A fake resolver: relay-a and relay-b, a multicast name, nothing else. */
+static int
+fake_resolve(const char *host, uint32_t *addr, char *why, size_t whylen)
+{
+	if (strcmp(host, "relay-a") == 0)
+		*addr = ip("198.18.2.1");
+	else if (strcmp(host, "relay-b.test") == 0)
+		*addr = ip("198.18.2.2");
+	else if (strcmp(host, "group") == 0)
+		*addr = ip("239.1.2.3");
+	else {
+		snprintf(why, whylen, "Name or service not known");
+		return -1;
+	}
+	return 0;
+}
+
+/* Peers given by host name: kept as names, resolved by config_resolve_peers. */
+START_TEST(test_peer_host)
+{
+	struct config	 c;
+	char		 err[512], name[300];
+
+	ck_assert_int_eq(load(&c, err, sizeof(err), NULL, A("--other-relays",
+	    "relay-a", "relay-b.test.:7500/ss", "198.18.2.3"), NULL), 0);
+	ck_assert_str_eq(c.peers[0].host, "relay-a");
+	ck_assert_uint_eq(c.peers[0].addr, 0);
+	ck_assert_uint_eq(c.peers[0].port, 7124);
+	ck_assert_str_eq(c.peers[1].host, "relay-b.test.");
+	ck_assert_uint_eq(c.peers[1].port, 7500);
+	ck_assert_int_eq(c.peers[1].format, PEER_FORMAT_SS);
+	ck_assert_str_eq(c.peers[2].host, "");
+	assert_printed(&c, "other-relays = relay-a:7124 relay-b.test.:7500/ss"
+	    " 198.18.2.3:7124  # command line");
+	assert_printed(&c, "#   relay-a = (not resolved)");
+	/* The trailing dot is the resolver's business: it fails here. */
+	ck_assert_int_eq(config_resolve_peers(&c, fake_resolve, err,
+	    sizeof(err)), -1);
+	ck_assert_str_eq(err, "command line: other-relays: \"relay-b.test.\":"
+	    " host name does not resolve: Name or service not known");
+	ck_assert_int_eq(load(&c, err, sizeof(err), NULL, A("--other-relays",
+	    "relay-a", "relay-b.test:7500/ss", "198.18.2.3"), NULL), 0);
+	ck_assert_int_eq(config_resolve_peers(&c, fake_resolve, err,
+	    sizeof(err)), 0);
+	ck_assert_uint_eq(c.peers[0].addr, ip("198.18.2.1"));
+	ck_assert_uint_eq(c.peers[1].addr, ip("198.18.2.2"));
+	ck_assert_uint_eq(c.peers[2].addr, ip("198.18.2.3"));
+	assert_printed(&c, "#   relay-a = 198.18.2.1\n#   relay-b.test ="
+	    " 198.18.2.2\n");
+	/* Resolving to a multicast address, or to a peer given already. */
+	ck_assert_int_eq(load(&c, err, sizeof(err), NULL, A("--other-relays",
+	    "group"), NULL), 0);
+	ck_assert_int_eq(config_resolve_peers(&c, fake_resolve, err,
+	    sizeof(err)), -1);
+	ck_assert_str_eq(err, "command line: other-relays: \"group\": resolves"
+	    " to 239.1.2.3, not a unicast IPv4 address");
+	ck_assert_int_eq(load(&c, err, sizeof(err), NULL, A("--other-relays",
+	    "198.18.2.1", "relay-a"), NULL), 0);
+	ck_assert_int_eq(config_resolve_peers(&c, fake_resolve, err,
+	    sizeof(err)), -1);
+	ck_assert_str_eq(err, "command line: other-relays: \"relay-a\": resolves"
+	    " to 198.18.2.1:7124, a peer given already");
+	/* Labels of 63 bytes and names of 253 bytes, not one more. */
+	memset(name, 'a', sizeof(name));
+	name[63] = '\0';
+	ck_assert_int_eq(load(&c, err, sizeof(err), NULL, A("--other-relays",
+	    name), NULL), 0);
+	name[63] = 'a';
+	name[64] = '\0';
+	ck_assert_int_eq(load(&c, err, sizeof(err), NULL, A("--other-relays",
+	    name), NULL), -1);
+	memset(name, 'a', sizeof(name));
+	for (size_t i = 63; i < 253; i += 64)
+		name[i] = '.';
+	name[253] = '\0';
+	ck_assert_int_eq(load(&c, err, sizeof(err), NULL, A("--other-relays",
+	    name), NULL), 0);
+	name[253] = 'a';
+	name[254] = '\0';
+	ck_assert_int_eq(load(&c, err, sizeof(err), NULL, A("--other-relays",
+	    name), NULL), -1);
+	ck_assert_msg(strstr(err, "neither an IPv4 address nor a host name") !=
+	    NULL, "%s", err);
+}
+END_TEST
+
 START_TEST(test_servicename)
 {
 	struct config	 c;
@@ -1304,6 +1398,7 @@ config_suite(void)
 	tcase_add_test(tc, test_limits);
 	tcase_add_test(tc, test_repeated);
 	tcase_add_test(tc, test_help_version);
+	tcase_add_test(tc, test_peer_host);
 	tcase_add_test(tc, test_servicename);
 	tcase_add_test(tc, test_check_system);
 	tcase_add_test(tc, test_usage_and_names);

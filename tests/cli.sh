@@ -75,8 +75,8 @@ expect_error 'command line: log-level: "loud": unknown level (debug, info, warni
 expect_error 'command line: log-level: "loud": unknown level' -- -t lo -ll loud
 expect_error 'command line: other-relays: "198.18.2.300": not an IPv4 address' \
     -- -t lo --other-relays 198.18.2.2 198.18.2.300
-expect_error 'other-relays: "relay2.example": not an IPv4 address (host names are not supported: use an IPv4 address)' \
-    -- -t lo --other-relays relay2.example
+expect_error 'other-relays: "relay_2.example": neither an IPv4 address nor a host name' \
+    -- -t lo --other-relays relay_2.example
 expect_error 'command line: target-interface: "nosuch0": no such interface' \
     -- -t lo,nosuch0
 expect_error 'environment TARGET_INTERFACE: target-interface: "nosuch1": no such interface' \

@@ -21,6 +21,7 @@ SR_TAG=${SR_TAG:-xx}
 SR_PFX="sr${SR_TAG}$$"
 SR_TIMEOUT=${SR_TIMEOUT:-90}	# watchdog for the whole test, seconds
 SR_NAMESPACES=()
+SR_ETCDIRS=()			# /etc/netns/NS directories (ns_etc)
 SR_TMP=
 SR_WATCHDOG=
 declare -A SR_IP SR_SEG SR_SEGNET SR_RELAY_PID SR_RELAY_LOG SR_RELAY_CHROOT
@@ -193,6 +194,9 @@ sr_cleanup()
 	fi
 	[ -n "$SR_TMP" ] && rm -rf "$SR_TMP"
 	[ -n "$SR_KEYDIR" ] && rm -rf "$SR_KEYDIR"
+	for p in "${SR_ETCDIRS[@]}"; do
+		rm -rf "$p"
+	done
 	exit "$rc"
 }
 
@@ -202,6 +206,18 @@ sr_cleanup()
 ns()
 {
 	echo "${SR_PFX}-$1"
+}
+
+# ns_etc NAME FILE TEXT: what "ip netns exec" shows programs in namespace
+# NAME as /etc/FILE (it bind-mounts /etc/netns/NS/FILE there); the
+# directory goes when the test ends.
+ns_etc()
+{
+	local dir=/etc/netns/$(ns "$1")
+
+	mkdir -p "$dir" || fail "mkdir $dir"
+	SR_ETCDIRS+=("$dir")
+	printf '%s\n' "$3" >"$dir/$2" || fail "write $dir/$2"
 }
 
 # nsx NAME CMD...: run CMD inside namespace NAME.

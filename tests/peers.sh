@@ -4,7 +4,8 @@
 #
 # One bad peer never stops forwarding to the others (SnowSignal bug B5):
 # an unreachable peer listed first, and a peer that refuses with ICMP port
-# unreachable, while every broadcast still reaches the good peer.
+# unreachable, while every broadcast still reaches the good peer. Also:
+# a peer given by host name is resolved once at start-up.
 
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 SR_TAG=pe
@@ -87,3 +88,38 @@ pid_gone "$(relay_pid ra)" && fail "relay A died"
 relay_stop ra
 assert_eq "$RELAY_STATUS" 0 "relay A exit status"
 ok "bad peers do not stop forwarding"
+
+# ---- 3. a peer given by host name -------------------------------------------
+# Relay A's namespace gets its own /etc/hosts and /etc/resolv.conf: the
+# name is in the file, and any other name would go to a nameserver behind
+# the unreachable route above, so no query leaves the namespace.
+mv "$(relay_log ra)" "$SR_TMP/relay-ra-2.log"
+ns_etc ra hosts "$B relay-b.test relay-b"
+ns_etc ra resolv.conf "nameserver 198.19.255.53
+options timeout:1 attempts:1"
+out=$(nsx ra "$SNOWRELAYD" -n -t eth0 --other-relays relay-b 2>&1) ||
+    fail "-n with a host name: $out"
+grep -qxF "other-relays = relay-b:7124  # command line" <<<"$out" &&
+    grep -qxF "#   relay-b = $B" <<<"$out" ||
+    fail "-n does not show relay-b resolved to $B: $out"
+ok "-n shows relay-b resolved to $B"
+out=$(nsx ra "$SNOWRELAYD" -n -t eth0 --other-relays no-such-relay 2>&1) &&
+    fail "an unresolvable name was accepted: $out"
+grep -qF 'other-relays: "no-such-relay": host name does not resolve:' <<<"$out" ||
+    fail "unresolvable name: $out"
+ok "an unresolvable name is refused: ${out#snowrelayd: }"
+relay_start ra --other-relays relay-b || fail "relay A did not start"
+grep -qF "peer relay-b is $B:7124 (resolved at start-up)" "$(relay_log ra)" ||
+    fail "relay A does not log what relay-b resolved to"
+ok "relay A logs: peer relay-b is $B:7124"
+recv_start sb sb4 -t 30 5076
+send ca -q -p 40204 -r 100 198.18.1.255 5076 $N || fail "bcsend"
+recv_wait sb4 $N 10
+sleep 0.5
+bg_stop sb4
+assert_eq "$(summary sb4 unique)" $N "peer by host name: broadcasts on B"
+relay_dump ra || fail "relay A: no counters"
+assert_eq "$(rcounter ra "peer $B:7124:" tx)" $N "peer $B (relay-b) tx"
+relay_stop ra
+assert_eq "$RELAY_STATUS" 0 "relay A exit status"
+ok "a peer given by host name"

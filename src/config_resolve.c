@@ -1,0 +1,90 @@
+/*
+ * Copyright (c) 2026 The snowrelay authors
+ * SPDX-License-Identifier: ISC
+ *
+ * Peers given by host name: resolved once, at start-up, before the
+ * helper drops its privileges and long before the worker exists (it has
+ * no resolver and no way to reach one). SnowSignal passes the name to
+ * sendto() and so resolves it per datagram; here a changed address needs
+ * a restart, as the man page says.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "config_int.h"
+
+/* See config.h. */
+int
+config_getaddrinfo(const char *host, uint32_t *addr, char *why, size_t whylen)
+{
+	struct addrinfo		 hints, *res;
+	int			 rc;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_INET;
+	hints.ai_socktype = SOCK_DGRAM;
+	if ((rc = getaddrinfo(host, NULL, &hints, &res)) != 0) {
+		snprintf(why, whylen, "%s", gai_strerror(rc));
+		return -1;
+	}
+	*addr = ((const struct sockaddr_in *)(void *)res->ai_addr)->sin_addr.s_addr;
+	freeaddrinfo(res);
+	return 0;
+}
+
+/* Resolve peer i; then it must be unicast and not a peer given before. */
+static int
+resolve_one(struct config_ld *ld, size_t i, config_resolver resolve)
+{
+	struct config_peer	*p = &ld->conf->peers[i];
+	char			 why[256], a[INET_ADDRSTRLEN], v[CONFIG_HOST_MAX + 16];
+	uint8_t			 first;
+	size_t			 j;
+
+	snprintf(v, sizeof(v), "%s", p->host);
+	why[0] = '\0';
+	if (resolve(p->host, &p->addr, why, sizeof(why)) == -1) {
+		p->addr = 0;
+		return config_bad(ld, KEY_OTHER_RELAYS, v, "host name does not"
+		    " resolve: %s", why);
+	}
+	inet_ntop(AF_INET, &p->addr, a, sizeof(a));
+	first = ((const uint8_t *)&p->addr)[0];
+	if (first == 0 || first >= 224)
+		return config_bad(ld, KEY_OTHER_RELAYS, v, "resolves to %s,"
+		    " not a unicast IPv4 address", a);
+	for (j = 0; j < ld->conf->npeers; j++)
+		if (j != i && ld->conf->peers[j].addr == p->addr &&
+		    ld->conf->peers[j].port == p->port)
+			return config_bad(ld, KEY_OTHER_RELAYS, v, "resolves to"
+			    " %s:%u, a peer given already", a, p->port);
+	return 0;
+}
+
+/* See config.h. */
+int
+config_resolve_peers(struct config *conf, config_resolver resolve, char *err,
+    size_t errlen)
+{
+	struct config_ld	 ld;
+	size_t			 i;
+
+	memset(&ld, 0, sizeof(ld));
+	ld.conf = conf;
+	ld.err = err;
+	ld.errlen = errlen;
+	ld.src.origin = conf->origin[KEY_OTHER_RELAYS];
+	ld.src.line = conf->origin_line[KEY_OTHER_RELAYS];
+	for (i = 0; i < conf->npeers; i++)
+		if (conf->peers[i].host[0] != '\0' &&
+		    resolve_one(&ld, i, resolve) == -1)
+			return -1;
+	return 0;
+}
