@@ -428,16 +428,13 @@ helper_read_keys(struct helper *h)
 static void
 helper_log_names(const struct config *conf)
 {
-	char	 a[INET_ADDRSTRLEN];
+	char	 a[INET_ADDRSTRLEN + 16];
 	size_t	 i;
 
-	for (i = 0; i < conf->npeers; i++) {
-		if (conf->peers[i].host[0] == '\0')
-			continue;
-		inet_ntop(AF_INET, &conf->peers[i].addr, a, sizeof(a));
-		log_info("peer %s is %s:%u (resolved at start-up)",
-		    conf->peers[i].host, a, conf->peers[i].port);
-	}
+	for (i = 0; i < conf->npeers; i++)
+		if (config_peer_resolved(&conf->peers[i], a, sizeof(a)))
+			log_info("peer %s is %s:%u (resolved at start-up)",
+			    conf->peers[i].host, a, conf->peers[i].port);
 }
 
 /* See helper.h. */

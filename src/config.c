@@ -585,20 +585,29 @@ format_value(const struct config *conf, enum config_key key, char *buf,
 	}
 }
 
+/* See config.h. */
+int
+config_peer_resolved(const struct config_peer *p, char *buf, size_t len)
+{
+	if (p->host[0] == '\0')
+		return 0;
+	if (p->addr == 0)
+		snprintf(buf, len, "(not resolved)");
+	else
+		inet_ntop(AF_INET, &p->addr, buf, (socklen_t)len);
+	return 1;
+}
+
 /* "# HOST = ADDR" for every peer given by name (resolved by then). */
 static void
 print_resolved(const struct config *conf, FILE *fp)
 {
-	char	 a[INET_ADDRSTRLEN];
+	char	 a[INET_ADDRSTRLEN + 16];
 	size_t	 i;
 
-	for (i = 0; i < conf->npeers; i++) {
-		if (conf->peers[i].host[0] == '\0')
-			continue;
-		inet_ntop(AF_INET, &conf->peers[i].addr, a, sizeof(a));
-		fprintf(fp, "#   %s = %s\n", conf->peers[i].host,
-		    conf->peers[i].addr != 0 ? a : "(not resolved)");
-	}
+	for (i = 0; i < conf->npeers; i++)
+		if (config_peer_resolved(&conf->peers[i], a, sizeof(a)))
+			fprintf(fp, "#   %s = %s\n", conf->peers[i].host, a);
 }
 
 void

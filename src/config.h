@@ -130,6 +130,11 @@ typedef int	(*config_resolver)(const char *host, uint32_t *addr, char *why,
 		    size_t whylen);
 int	 config_resolve_peers(struct config *conf, config_resolver resolve,
 	    char *err, size_t errlen);
+/*
+ * For a peer given by host name: 1, and what it resolved to in buf (the
+ * address, or "(not resolved)"); 0 for a peer given as an address.
+ */
+int	 config_peer_resolved(const struct config_peer *p, char *buf, size_t len);
 /* getaddrinfo(host, AF_INET): 0 and the first address, or -1 and why. */
 int	 config_getaddrinfo(const char *host, uint32_t *addr, char *why,
 	    size_t whylen);
