@@ -22,6 +22,7 @@ SR_PFX="sr${SR_TAG}$$"
 SR_TIMEOUT=${SR_TIMEOUT:-90}	# watchdog for the whole test, seconds
 SR_NAMESPACES=()
 SR_ETCDIRS=()			# /etc/netns/NS directories (ns_etc)
+SR_ETCROOT_MADE=""		# 1 if ns_etc made /etc/netns itself
 SR_TMP=
 SR_WATCHDOG=
 declare -A SR_IP SR_SEG SR_SEGNET SR_RELAY_PID SR_RELAY_LOG SR_RELAY_CHROOT
@@ -197,6 +198,7 @@ sr_cleanup()
 	for p in "${SR_ETCDIRS[@]}"; do
 		rm -rf "$p"
 	done
+	[ -n "$SR_ETCROOT_MADE" ] && rmdir /etc/netns 2>/dev/null
 	exit "$rc"
 }
 
@@ -215,6 +217,7 @@ ns_etc()
 {
 	local dir=/etc/netns/$(ns "$1")
 
+	[ -d /etc/netns ] || SR_ETCROOT_MADE=1
 	mkdir -p "$dir" || fail "mkdir $dir"
 	SR_ETCDIRS+=("$dir")
 	printf '%s\n' "$3" >"$dir/$2" || fail "write $dir/$2"

@@ -90,11 +90,13 @@ assert_eq "$RELAY_STATUS" 0 "relay A exit status"
 ok "bad peers do not stop forwarding"
 
 # ---- 3. a peer given by host name -------------------------------------------
-# Relay A's namespace gets its own /etc/hosts and /etc/resolv.conf: the
-# name is in the file, and any other name would go to a nameserver behind
-# the unreachable route above, so no query leaves the namespace.
+# Relay A's namespace gets its own /etc/hosts, resolv.conf and
+# nsswitch.conf: the name is in the file, and any other name would go to a
+# nameserver behind the unreachable route above (never to a resolver
+# service of the host's), so no query leaves the namespace.
 mv "$(relay_log ra)" "$SR_TMP/relay-ra-2.log"
 ns_etc ra hosts "$B relay-b.test relay-b"
+ns_etc ra nsswitch.conf "hosts: files dns"
 ns_etc ra resolv.conf "nameserver 198.19.255.53
 options timeout:1 attempts:1"
 out=$(nsx ra "$SNOWRELAYD" -n -t eth0 --other-relays relay-b 2>&1) ||
