@@ -191,6 +191,24 @@ mesh_native_parse(const uint8_t *dgram, size_t len, struct mesh_hdr *hdr,
 	return MESH_OK;
 }
 
+/*
+ * See mesh.h. In place: the 14 bytes before the payload are header bytes
+ * 10..23 (relay id, timestamp, sequence number), all parsed already. The
+ * destination is broadcast and the type IPv4, as frame_validate wants;
+ * the source stays zero, as frame_rewrite sets it before any emission.
+ */
+uint8_t *
+mesh_l3_frame(uint8_t *dgram)
+{
+	uint8_t	*frame = dgram + MESH_NATIVE_HLEN - ETH_HLEN_;
+
+	memset(frame, 0xff, 6);
+	memset(frame + 6, 0, 6);
+	frame[12] = 0x08;
+	frame[13] = 0x00;
+	return frame;
+}
+
 /* A MAC a relay may emit with: unicast and not all zero. */
 static int
 mac_ok(const uint8_t *m)

@@ -127,6 +127,13 @@ enum mesh_err	 mesh_native_verify(const uint8_t *dgram, size_t len, struct auth_
  */
 enum mesh_err	 mesh_native_parse(const uint8_t *dgram, size_t len, struct mesh_hdr *hdr,
 		    const uint8_t **payload);
+/*
+ * The frame of a parsed MESH_F_L3 DATA datagram: an Ethernet header put
+ * in front of its IPv4 packet, over the end of the native header (so the
+ * header must not be read after this). Returns where the frame starts;
+ * it is ETH_HLEN_ + hdr.len bytes long.
+ */
+uint8_t		*mesh_l3_frame(uint8_t *dgram);
 
 /*
  * HELLO payload, version 1 (big-endian):

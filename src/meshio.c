@@ -209,25 +209,6 @@ meshio_accept(struct relay *r, int j, const struct relay_now *now,
 }
 
 /*
- * Put an Ethernet header in front of the IPv4 packet of a MESH_F_L3 DATA
- * datagram, in place: the 14 bytes before the payload are header bytes
- * 10..23 (relay id, timestamp, sequence number), all parsed already. The
- * destination is broadcast and the type IPv4, as frame_validate wants;
- * the source stays zero, as frame_rewrite sets it before any emission.
- */
-static uint8_t *
-meshio_l3_frame(uint8_t *dgram)
-{
-	uint8_t	*frame = dgram + MESH_NATIVE_HLEN - ETH_HLEN_;
-
-	memset(frame, 0xff, 6);
-	memset(frame + 6, 0, 6);
-	frame[12] = 0x08;
-	frame[13] = 0x00;
-	return frame;
-}
-
-/*
  * A native datagram from p: the tag before anything else (with the
  * current keys, then the accept-only ones), then the header, freshness
  * and replay window. Only then is p authenticated and the payload used.
@@ -286,7 +267,7 @@ meshio_native(struct relay *r, struct peer *p, uint8_t *dgram, size_t len,
 	}
 	/* The tag verified: the sender validated this frame, checksums too. */
 	if (hdr.flags & MESH_F_L3)
-		return meshio_frame(r, p, meshio_l3_frame(dgram),
+		return meshio_frame(r, p, mesh_l3_frame(dgram),
 		    ETH_HLEN_ + (size_t)hdr.len, FRAME_F_CSUM_VALID, now, em);
 	return meshio_frame(r, p, dgram + MESH_NATIVE_HLEN, hdr.len,
 	    FRAME_F_CSUM_VALID, now, em);

@@ -399,11 +399,12 @@ START_TEST(test_golden_l3)
 	ck_assert_uint_eq(old_len - ETH_HLEN_, golden_len);
 	ck_assert_mem_eq(pl, old + MESH_NATIVE_HLEN + ETH_HLEN_, 37);
 	/*
-	 * What the receiver does: an Ethernet header over header bytes
-	 * 10..23 (parsed already) makes a frame that validates.
+	 * What the receiver does (mesh_l3_frame): an Ethernet header over
+	 * header bytes 10..23 (parsed already) makes a frame that validates.
 	 */
-	f = golden + MESH_NATIVE_HLEN - ETH_HLEN_;
-	memcpy(f, "\xff\xff\xff\xff\xff\xff\0\0\0\0\0\0\x08\x00", 14);
+	f = mesh_l3_frame(golden);
+	ck_assert_ptr_eq(f, golden + MESH_NATIVE_HLEN - ETH_HLEN_);
+	ck_assert_mem_eq(f, "\xff\xff\xff\xff\xff\xff\0\0\0\0\0\0\x08\x00", 14);
 	ck_assert_int_eq(frame_validate(f, ETH_HLEN_ + h.len, &port, 1,
 	    FRAME_F_CSUM_VALID, &info), FRAME_OK);
 	ck_assert_uint_eq(info.len, 51);

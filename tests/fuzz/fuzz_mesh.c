@@ -48,27 +48,19 @@ fuzz_frame(const uint8_t *p, size_t n, unsigned int flags)
 		abort();
 }
 
-/* An L3 payload gets the Ethernet header the receiving worker adds. */
+/* An L3 payload gets its Ethernet header in place, as in the worker. */
 static void
-fuzz_data(const struct mesh_hdr *hdr, const uint8_t *payload)
+fuzz_data(uint8_t *d, const struct mesh_hdr *hdr, const uint8_t *payload)
 {
-	static uint8_t	 eth[FRAME_MAX];
-
-	if (!(hdr->flags & MESH_F_L3)) {
+	if (hdr->flags & MESH_F_L3)
+		fuzz_frame(mesh_l3_frame(d), ETH_HLEN_ + (size_t)hdr->len,
+		    FRAME_F_CSUM_VALID);
+	else
 		fuzz_frame(payload, hdr->len, FRAME_F_CSUM_VALID);
-		return;
-	}
-	if (14 + (size_t)hdr->len > sizeof(eth))
-		abort();
-	memset(eth, 0xff, 12);
-	eth[12] = 0x08;
-	eth[13] = 0x00;
-	memcpy(eth + 14, payload, hdr->len);
-	fuzz_frame(eth, 14 + (size_t)hdr->len, FRAME_F_CSUM_VALID);
 }
 
 static void
-fuzz_native(const uint8_t *d, size_t len)
+fuzz_native(uint8_t *d, size_t len)
 {
 	struct auth_key		*k;
 	struct mesh_hdr		 hdr;
@@ -82,7 +74,7 @@ fuzz_native(const uint8_t *d, size_t len)
 	    MESH_NATIVE_OVERHEAD + (size_t)hdr.len != len)
 		abort();
 	if (hdr.type == MESH_TYPE_DATA)
-		fuzz_data(&hdr, payload);
+		fuzz_data(d, &hdr, payload);
 	else if (mesh_hello_decode(payload, hdr.len, &h) == MESH_OK &&
 	    (h.nkeys > AUTH_MAX_KEYS || h.nmacs > MAX_IFACES ||
 	    h.version[16] != '\0'))
@@ -108,6 +100,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case MESH_KIND_NATIVE:
 		fuzz_native(d, size);
+		/* The first pass may have put a frame header over d. */
+		memcpy(d, data, size);
 		if (size >= MESH_NATIVE_HLEN &&
 		    (k = auth_key_find(&kr, d[4])) != NULL) {
 			auth_tag(k, d + MESH_NONCE_OFF, d, size, NULL, 0,
