@@ -75,6 +75,8 @@ int	 config_parse_uint(const char *s, uint32_t max, uint32_t *v);
 int	 config_set_ifaces(struct config_ld *ld, enum config_key key, const char *value);
 int	 config_set_ports(struct config_ld *ld, enum config_key key, const char *value);
 int	 config_add_peers(struct config_ld *ld, enum config_key key, const char *value);
+/* 1 if addr (network order) may be a peer: not 0/8, multicast or class E. */
+int	 config_unicast(uint32_t addr);
 /* 1 if s is a well-formed host name (RFC 1123). */
 int	 config_host_ok(const char *s);
 /* 1 if p and q are the same peer (name or address, and port). */

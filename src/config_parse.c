@@ -255,14 +255,13 @@ parse_format(struct config_ld *ld, enum config_key key, char *tok,
 	return 0;
 }
 
-/* Parse "ADDR[:PORT][/ss|/native]" into p; ADDR an IPv4 address or a host name. */
+/* Parse "ADDR[:PORT][/ss|/native]" into p; ADDR: IPv4 or a host name. */
 static int
 parse_peer(struct config_ld *ld, enum config_key key, char *tok,
     struct config_peer *p)
 {
 	char		 item[CONFIG_VALUE_MAX], *colon;
 	struct in_addr	 in;
-	uint8_t		 first;
 
 	memcpy(item, tok, strlen(tok) + 1);
 	if (parse_format(ld, key, tok, item, p) == -1)
@@ -290,11 +289,19 @@ parse_peer(struct config_ld *ld, enum config_key key, char *tok,
 		memcpy(p->host, tok, strlen(tok) + 1);
 		return 0;
 	}
-	first = ((const uint8_t *)&in.s_addr)[0];
-	if (first == 0 || first >= 224)
+	if (!config_unicast(in.s_addr))
 		return config_bad(ld, key, item, "not a unicast IPv4 address");
 	p->addr = in.s_addr;
 	return 0;
+}
+
+/* See config_int.h. Not 0/8, multicast or class E. */
+int
+config_unicast(uint32_t addr)
+{
+	uint8_t	 first = ((const uint8_t *)&addr)[0];
+
+	return first != 0 && first < 224;
 }
 
 /*

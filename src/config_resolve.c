@@ -44,27 +44,24 @@ static int
 resolve_one(struct config_ld *ld, size_t i, config_resolver resolve)
 {
 	struct config_peer	*p = &ld->conf->peers[i];
-	char			 why[256], a[INET_ADDRSTRLEN], v[CONFIG_HOST_MAX + 16];
-	uint8_t			 first;
+	char			 why[256], a[INET_ADDRSTRLEN];
 	size_t			 j;
 
-	snprintf(v, sizeof(v), "%s", p->host);
 	why[0] = '\0';
 	if (resolve(p->host, &p->addr, why, sizeof(why)) == -1) {
 		p->addr = 0;
-		return config_bad(ld, KEY_OTHER_RELAYS, v, "host name does not"
-		    " resolve: %s", why);
+		return config_bad(ld, KEY_OTHER_RELAYS, p->host, "host name"
+		    " does not resolve: %s", why);
 	}
 	inet_ntop(AF_INET, &p->addr, a, sizeof(a));
-	first = ((const uint8_t *)&p->addr)[0];
-	if (first == 0 || first >= 224)
-		return config_bad(ld, KEY_OTHER_RELAYS, v, "resolves to %s,"
-		    " not a unicast IPv4 address", a);
+	if (!config_unicast(p->addr))
+		return config_bad(ld, KEY_OTHER_RELAYS, p->host, "resolves to"
+		    " %s, not a unicast IPv4 address", a);
 	for (j = 0; j < ld->conf->npeers; j++)
-		if (j != i && ld->conf->peers[j].addr == p->addr &&
-		    ld->conf->peers[j].port == p->port)
-			return config_bad(ld, KEY_OTHER_RELAYS, v, "resolves to"
-			    " %s:%u, a peer given already", a, p->port);
+		if (j != i && config_same_peer(&ld->conf->peers[j], p))
+			return config_bad(ld, KEY_OTHER_RELAYS, p->host,
+			    "resolves to %s:%u, a peer given already", a,
+			    p->port);
 	return 0;
 }
 
