@@ -302,7 +302,7 @@ capring_block(struct relay *r, struct relay_slot *s,
 	uint8_t			*blk = (uint8_t *)bd;
 	struct tpacket3_hdr	*h;
 	struct ringblock_frame	 f;
-	size_t			 bsize = s->ring.block_size, off, mine = 0;
+	size_t			 bsize = s->ring.block_size, mine = 0;
 	uint32_t		 i, npkts = bd->hdr.bh1.num_pkts;
 
 	f.off = bd->hdr.bh1.offset_to_first_pkt;
@@ -311,11 +311,11 @@ capring_block(struct relay *r, struct relay_slot *s,
 			capring_bad(s, b, i, npkts);
 			break;
 		}
-		off = f.off;
-		h = (struct tpacket3_hdr *)(void *)(blk + off);
-		capring_prefetch(blk, bsize, off + h->tp_next_offset);
-		if (relay_capture_frame(r, s, blk + off + h->tp_mac,
-		    h->tp_len, h->tp_snaplen < h->tp_len,
+		/* The header fields checked are the ones used. */
+		h = (struct tpacket3_hdr *)(void *)(blk + f.off);
+		capring_prefetch(blk, bsize, f.off + f.next);
+		if (relay_capture_frame(r, s, blk + f.off + f.mac,
+		    h->tp_len, f.snaplen < h->tp_len,
 		    relay_status_flags(h->tp_status), &b->now,
 		    &b->fwd[b->nfwd])) {
 			b->nfwd++;
@@ -326,7 +326,7 @@ capring_block(struct relay *r, struct relay_slot *s,
 			capring_flush(r, b);
 			mine = 0;
 		}
-		f.off = off + h->tp_next_offset;
+		f.off += f.next;
 	}
 	/* Every block in held has a frame in fwd: at most RELAY_BATCH. */
 	if (mine > 0)

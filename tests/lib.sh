@@ -218,8 +218,8 @@ ns_etc()
 	local dir=/etc/netns/$(ns "$1")
 
 	[ -d /etc/netns ] || SR_ETCROOT_MADE=1
+	[ -d "$dir" ] || SR_ETCDIRS+=("$dir")
 	mkdir -p "$dir" || fail "mkdir $dir"
-	SR_ETCDIRS+=("$dir")
 	printf '%s\n' "$3" >"$dir/$2" || fail "write $dir/$2"
 }
 
