@@ -34,6 +34,7 @@
 #include "privdrop.h"
 #include "proto.h"
 #include "rawsock.h"
+#include "resolver.h"
 #include "ringsock.h"
 #include "spawn.h"
 
@@ -173,6 +174,22 @@ helper_worker_log(const struct channel_msg *msg)
 	log_line(prio, line);
 }
 
+/*
+ * --discover: the resolver process, without CAP_NET_RAW. Forked once the
+ * worker is ready, so that the mesh keys have left the helper's memory
+ * (helper_send_keys clears them) and the resolver never holds them.
+ */
+static void
+helper_start_resolver(struct helper *h)
+{
+	if (h->conf->discover[0] == '\0')
+		return;
+	h->resolver = resolver_start(h->conf->discover,
+	    h->conf->discover_interval, &h->resfd);
+	log_info("discover %s: looked up every %u s by process %ld",
+	    h->conf->discover, h->conf->discover_interval, (long)h->resolver);
+}
+
 /* Act on one message that passed the table; enforce the phases. */
 static void
 helper_handle(struct helper *h, const struct channel_msg *msg)
@@ -203,6 +220,7 @@ helper_handle(struct helper *h, const struct channel_msg *msg)
 			    " MSG_READY");
 		h->ready = 1;
 		log_info("worker %ld ready", (long)h->worker);
+		helper_start_resolver(h);
 		break;
 	case MSG_LOG:
 		helper_worker_log(msg);
@@ -296,7 +314,7 @@ helper_exit(struct helper *h, int code)
 static void __attribute__((noreturn))
 helper_loop(struct helper *h)
 {
-	struct pollfd	 pfd;
+	struct pollfd	 pfd[2];
 	struct timespec	 ts;
 	siginfo_t	 si;
 	sigset_t	 none;
@@ -307,10 +325,12 @@ helper_loop(struct helper *h)
 		if (!h->ready && !helper_left(&ts, deadline))
 			helper_die(h, "worker not ready after %d s",
 			    HELPER_READY_MS / 1000);
-		pfd.fd = h->chan;
-		pfd.events = POLLIN;
-		pfd.revents = 0;
-		if (ppoll(&pfd, 1, h->ready ? NULL : &ts, &none) == -1 &&
+		memset(pfd, 0, sizeof(pfd));
+		pfd[0].fd = h->chan;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = h->resfd;	/* -1 without --discover: ignored */
+		pfd[1].events = POLLIN;
+		if (ppoll(pfd, 2, h->ready ? NULL : &ts, &none) == -1 &&
 		    errno != EINTR)
 			helper_die(h, "ppoll: %s", strerror(errno));
 		/* Not ||: both flags must be cleared. */
@@ -335,10 +355,13 @@ helper_loop(struct helper *h)
 		/* Before READY, keys would break the config sequence: wait. */
 		if (h->ready && helper_took(SIGHUP))
 			helper_reload(h);
-		if (pfd.revents != 0 && helper_dispatch(h, HELPER_BATCH) == 0) {
+		if (pfd[0].revents != 0 &&
+		    helper_dispatch(h, HELPER_BATCH) == 0) {
 			log_errx("channel to the worker closed");
 			helper_exit(h, 1);
 		}
+		if (pfd[1].revents != 0)
+			helper_discovered(h);
 	}
 }
 
@@ -458,6 +481,8 @@ helper_main(const struct config *conf)
 		fatal("close_range");
 	h.conf = conf;
 	h.worker = -1;
+	h.resolver = -1;
+	h.resfd = -1;
 	log_init(1, conf->log_level);
 	/* Before daemon(), so that the operator sees these errors. */
 	if (privdrop_lookup(conf->user, &uid, &gid, err, sizeof(err)) == -1 ||
@@ -469,7 +494,7 @@ helper_main(const struct config *conf)
 			fatal("daemon");
 		log_init(0, conf->log_level);
 	}
-	if (conf->npeers == 0)
+	if (conf->npeers == 0 && conf->discover[0] == '\0')
 		log_warnx("no --other-relays configured: captured broadcasts"
 		    " will be counted but not forwarded");
 	helper_log_names(conf);

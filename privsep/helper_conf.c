@@ -70,6 +70,7 @@ helper_send_global(struct helper *h)
 	g.nkeys = h->usekeys ? (uint32_t)h->keys.nkeys : 0;
 	memcpy(g.ports, conf->ports, conf->nports * sizeof(g.ports[0]));
 	g.mesh_port = conf->mesh_port;
+	g.discover = conf->discover[0] != '\0';
 	g.log_level = conf->log_level;
 	g.auth_mode = conf->mesh_auth;
 	g.hello_interval = conf->hello_interval;

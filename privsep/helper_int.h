@@ -31,6 +31,12 @@ struct helper {
 	int			 meshgso;	/* rawsock_mesh_gso(meshfd) */
 	uint32_t		 peeraddrs[MAX_PEERS];	/* distinct, network order */
 	size_t			 npeeraddrs;
+	pid_t			 resolver;	/* --discover: its process, or -1 */
+	int			 resfd;		/* its socket, or -1 */
+	uint32_t		 disc[MAX_PEERS];	/* the discovered set, sorted */
+	size_t			 ndisc;
+	int			 disc_failing;	/* the last lookup failed */
+	int			 disc_answered;	/* one lookup succeeded */
 	struct keyfile		 keys;		/* until sent; cleared then */
 	int			 usekeys;	/* key file configured, auth on */
 	int			 hello;		/* worker's MSG_HELLO seen */
@@ -55,6 +61,8 @@ void	 helper_push_config(struct helper *h);
 void	 helper_reload(struct helper *h);
 /* MSG_CAPTURE_MODE: move a slot's capture to or from its ring. */
 void	 helper_capture_mode(struct helper *h, const struct msg_capture_mode *m);
+/* helper_discover.c: take one answer from the resolver (after READY). */
+void	 helper_discovered(struct helper *h);
 /* "2,1": the key ids of kf, primary first, for the log. */
 void	 helper_key_ids(const struct keyfile *kf, char *buf, size_t len);
 

@@ -305,3 +305,22 @@ privdrop_helper(const char *user)
 		    (unsigned long long)caps.inh);
 	privdrop_check_bounding();
 }
+
+/* See privdrop.h. */
+void
+privdrop_resolver(void)
+{
+	struct privdrop_caps	 caps;
+
+	capng_clear(CAPNG_SELECT_CAPS);
+	if (capng_apply(CAPNG_SELECT_CAPS) != 0)
+		fatalx("privdrop: resolver: cannot clear its capabilities");
+	privdrop_getcaps(&caps);
+	if (caps.eff != 0 || caps.prm != 0 || caps.inh != 0)
+		fatalx("privdrop: resolver: capabilities left: eff %#llx prm"
+		    " %#llx inh %#llx", (unsigned long long)caps.eff,
+		    (unsigned long long)caps.prm, (unsigned long long)caps.inh);
+	privdrop_lock();
+	privdrop_rlimit(RLIMIT_FSIZE, "FSIZE", 0);
+	privdrop_rlimit(RLIMIT_CORE, "CORE", 0);
+}

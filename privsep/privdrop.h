@@ -35,4 +35,11 @@ void	 privdrop_worker(const char *user, const char *dir);
 /* Helper: switch to user keeping only CAP_NET_RAW (effective+permitted), NoNewPrivs. */
 void	 privdrop_helper(const char *user);
 
+/*
+ * Resolver, forked by the helper after privdrop_helper: give up CAP_NET_RAW
+ * too (it keeps the helper's user, NoNewPrivs and empty bounding set), no
+ * core dumps, no files written; verified. fatal on error.
+ */
+void	 privdrop_resolver(void);
+
 #endif /* PRIVDROP_H */

@@ -35,6 +35,8 @@ static const struct proto_rule proto_rules[] = {
 	RULE(MSG_CONF_RING, TO_WORKER, sizeof(struct msg_conf_ring), 1),
 	/* Helper: the answer to MSG_CAPTURE_MODE RING_ON. */
 	RULE(MSG_RING_READY, TO_WORKER, sizeof(struct msg_ring_ready), 0),
+	/* Helper: the peers --discover found now; replaces the last set. */
+	RULE(MSG_PEERS, TO_WORKER, sizeof(struct msg_peers), 0),
 	/* Helper: the bound UDP mesh socket; the worker cannot make one. */
 	RULE(MSG_MESH_FD, TO_WORKER, sizeof(struct msg_mesh_fd), 1),
 	/* Helper: configuration complete, the worker may start relaying. */

@@ -16,7 +16,7 @@
 #include "log.h"
 #include "snowrelayd.h"
 
-#define PROTO_VERSION	4
+#define PROTO_VERSION	5
 #define PROTO_MSG_MAX	2048	/* header + largest payload */
 
 struct msg_hdr {
@@ -39,6 +39,7 @@ enum msg_type {
 	MSG_CONF_KEYS,			/* struct msg_conf_keys: at start (if nkeys) and on reload */
 	MSG_CONF_RING,			/* struct msg_conf_ring + AF_PACKET ring fd */
 	MSG_RING_READY,			/* struct msg_ring_ready: answers RING_ON */
+	MSG_PEERS,			/* struct msg_peers: the discovered peers */
 
 	/* Worker -> helper. */
 	MSG_READY = 200,		/* empty: running with the config */
@@ -72,7 +73,7 @@ struct msg_conf_global {
 	uint32_t	 nkeys;			/* 0: no MSG_CONF_KEYS; else one is sent before MESH_FD */
 	uint16_t	 ports[MAX_PORTS];	/* host order */
 	uint16_t	 mesh_port;
-	uint16_t	 pad;
+	uint16_t	 discover;		/* 1: MSG_PEERS may follow READY */
 	int32_t		 log_level;		/* syslog LOG_* */
 	uint32_t	 auth_mode;		/* enum mesh_auth_mode */
 	uint32_t	 hello_interval;	/* seconds, 1..3600 */
@@ -153,6 +154,18 @@ struct msg_conf_peer {
 	uint16_t	 port;			/* host order */
 	uint16_t	 pad;
 	uint32_t	 format;		/* enum peer_format */
+};
+
+/*
+ * The whole set of peers found by --discover, after the helper's checks:
+ * unicast, distinct, none of ours and none given by --other-relays. It
+ * replaces the set sent before. Sent only after MSG_READY.
+ */
+struct msg_peers {
+	uint16_t	 port;			/* host order: the mesh port */
+	uint16_t	 pad;
+	uint32_t	 naddrs;		/* 0 .. MAX_PEERS */
+	uint32_t	 addrs[MAX_PEERS];	/* network order */
 };
 
 struct msg_mesh_fd {

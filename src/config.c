@@ -162,6 +162,31 @@ set_gso(struct config_ld *ld, enum config_key key, const char *value)
 	return config_bad(ld, key, value, "not on or off");
 }
 
+/*
+ * discover: the DNS name whose addresses are the peers; "" is none. From
+ * the environment the value is SnowSignal's SERVICENAME, and the name is
+ * Docker Swarm's tasks.SERVICENAME. Underscores are allowed: a stack's
+ * services are named STACK_SERVICE.
+ */
+static int
+set_discover(struct config_ld *ld, enum config_key key, const char *value)
+{
+	char	 name[CONFIG_HOST_MAX + 8];
+	int	 swarm = ld->src.origin == ORIGIN_ENV;
+
+	if (*value == '\0') {
+		ld->conf->discover[0] = '\0';
+		return 0;
+	}
+	snprintf(name, sizeof(name), "%s%s", swarm ? "tasks." : "", value);
+	if (strlen(name) >= CONFIG_HOST_MAX || !config_dns_name_ok(name))
+		return config_bad(ld, key, value, "%s is not a DNS name (labels"
+		    " of letters, digits, '-' and '_', at most 253 bytes)",
+		    swarm ? "tasks.SERVICENAME" : "it");
+	memcpy(ld->conf->discover, name, strlen(name) + 1);
+	return 0;
+}
+
 /* The plain number keys: where each goes, its range and unit. */
 static const struct {
 	enum config_key	 key;
@@ -177,6 +202,8 @@ static const struct {
 	    CONFIG_DEDUP_MAX, "milliseconds" },
 	{ KEY_CAPTURE_RING, offsetof(struct config, capture_ring), 0,
 	    RING_MIB_MAX, "MiB" },
+	{ KEY_DISCOVER_INTERVAL, offsetof(struct config, discover_interval), 1,
+	    CONFIG_INTERVAL_MAX, "seconds" },
 };
 
 /* The numbers[] entry of key, which must be one of them. */
@@ -190,7 +217,7 @@ number_index(enum config_key key)
 	return i;
 }
 
-/* hello-interval, mesh-freshness, dedup-window and capture-ring. */
+/* The keys of numbers[]. */
 static int
 set_number(struct config_ld *ld, enum config_key key, const char *value)
 {
@@ -263,6 +290,9 @@ const struct config_key_def config_keys[KEY_MAX] = {
 	[KEY_CAPTURE_RING] = { "capture-ring", NULL, DEFAULT_CAPTURE_RING,
 	    set_number },
 	[KEY_MESH_GSO] = { "mesh-gso", NULL, "on", set_gso },
+	[KEY_DISCOVER] = { "discover", "SERVICENAME", NULL, set_discover },
+	[KEY_DISCOVER_INTERVAL] = { "discover-interval", NULL,
+	    DEFAULT_DISCOVER_INTERVAL, set_number },
 };
 
 /* Parse and store one setting, recording where it came from. */
@@ -472,9 +502,6 @@ config_check_system(const struct config *conf, char *err, size_t errlen)
 	struct config_ld	 ld;
 	size_t			 i;
 
-	if (conf->servicename[0] != '\0')
-		log_warnx("SERVICENAME is set, but discovering peers by DNS is not"
-		    " supported yet: ignored; use --other-relays");
 	memset(&ld, 0, sizeof(ld));
 	ld.conf = (struct config *)conf;
 	ld.err = err;
@@ -560,10 +587,15 @@ format_value(const struct config *conf, enum config_key key, char *buf,
 	case KEY_MESH_GSO:
 		snprintf(buf, len, "%s", conf->mesh_gso ? "on" : "off");
 		break;
+	case KEY_DISCOVER:
+		snprintf(buf, len, "%s", conf->discover[0] != '\0' ?
+		    conf->discover : "(none)");
+		break;
 	case KEY_HELLO_INTERVAL:
 	case KEY_MESH_FRESHNESS:
 	case KEY_DEDUP_WINDOW:
 	case KEY_CAPTURE_RING:
+	case KEY_DISCOVER_INTERVAL:
 		memcpy(&num, (const char *)conf + numbers[number_index(key)].off,
 		    sizeof(num));
 		snprintf(buf, len, "%u", num);
@@ -632,12 +664,6 @@ config_print(const struct config *conf, FILE *fp)
 		    s.origin == ORIGIN_DEFAULT ? "default" : where);
 		if (k == KEY_OTHER_RELAYS)
 			print_resolved(conf, fp);
-	}
-	if (conf->servicename[0] != '\0') {
-		log_escape(val, sizeof(val), conf->servicename,
-		    sizeof(conf->servicename));
-		fprintf(fp, "# SERVICENAME = %s  # environment SERVICENAME: DNS"
-		    " discovery is not supported yet, ignored\n", val);
 	}
 }
 

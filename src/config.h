@@ -45,6 +45,8 @@ enum config_key {
 	KEY_COALESCE,
 	KEY_CAPTURE_RING,
 	KEY_MESH_GSO,
+	KEY_DISCOVER,
+	KEY_DISCOVER_INTERVAL,
 	KEY_MAX
 };
 
@@ -96,6 +98,8 @@ struct config {
 	struct config_coalesce	 coalesce;	/* load mode */
 	uint32_t		 capture_ring;	/* MiB, 0: none; used in load mode */
 	int			 mesh_gso;	/* 1: UDP GSO sends where the kernel has it */
+	char			 discover[CONFIG_HOST_MAX];	/* DNS name of the peers, "": none */
+	uint32_t		 discover_interval;	/* seconds between lookups */
 	char			 file[PATH_MAX];	/* config file used, or "" */
 	int			 foreground;		/* -d */
 	int			 check_only;		/* -n */
@@ -104,7 +108,6 @@ struct config {
 	int			 version;		/* -V: print version, exit 0 */
 	enum config_origin	 origin[KEY_MAX];
 	int			 origin_line[KEY_MAX];	/* file line if ORIGIN_FILE */
-	char			 servicename[256];	/* env SERVICENAME: not supported yet */
 };
 
 /*
@@ -142,11 +145,13 @@ int	 config_getaddrinfo(const char *host, uint32_t *addr, char *why,
 /*
  * Check what needs the running system: interfaces exist, and the mesh key
  * file (if mesh-auth uses it) can be read with keyfile_read(); the keys are
- * cleared again. 0 or -1 + err. Also warns (log_warnx) that SERVICENAME
- * discovery is not supported yet, and that a key file is ignored with
- * mesh-auth off.
+ * cleared again. 0 or -1 + err. Also warns (log_warnx) that a key file is
+ * ignored with mesh-auth off.
  */
 int	 config_check_system(const struct config *conf, char *err, size_t errlen);
+
+/* 1 if addr (network order) may be a peer: not 0/8, multicast or class E. */
+int	 config_unicast(uint32_t addr);
 
 /* Print every effective setting and where it came from (for -n). */
 void	 config_print(const struct config *conf, FILE *fp);

@@ -26,6 +26,7 @@
 #define DEFAULT_RATE_GLOBAL	"100000/200000"
 #define DEFAULT_COALESCE	"20000/1000"	/* pps / us */
 #define DEFAULT_CAPTURE_RING	"4"		/* MiB */
+#define DEFAULT_DISCOVER_INTERVAL "10"		/* seconds, as SnowSignal */
 
 #define ALNUM	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
@@ -75,10 +76,10 @@ int	 config_parse_uint(const char *s, uint32_t max, uint32_t *v);
 int	 config_set_ifaces(struct config_ld *ld, enum config_key key, const char *value);
 int	 config_set_ports(struct config_ld *ld, enum config_key key, const char *value);
 int	 config_add_peers(struct config_ld *ld, enum config_key key, const char *value);
-/* 1 if addr (network order) may be a peer: not 0/8, multicast or class E. */
-int	 config_unicast(uint32_t addr);
 /* 1 if s is a well-formed host name (RFC 1123). */
 int	 config_host_ok(const char *s);
+/* The same, with '_' allowed in labels (a DNS name, e.g. tasks.STACK_SVC). */
+int	 config_dns_name_ok(const char *s);
 /* 1 if p and q are the same peer (name or address, and port). */
 int	 config_same_peer(const struct config_peer *p, const struct config_peer *q);
 int	 config_set_rate(struct config_ld *ld, enum config_key key, const char *value);

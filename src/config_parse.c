@@ -49,6 +49,8 @@ static const struct opt_def {
 	{ 0,	"chroot",		KEY_CHROOT, 0 },
 	{ 0,	"coalesce",		KEY_COALESCE, 0 },
 	{ 0,	"dedup-window",		KEY_DEDUP_WINDOW, 0 },
+	{ 0,	"discover",		KEY_DISCOVER, 0 },
+	{ 0,	"discover-interval",	KEY_DISCOVER_INTERVAL, 0 },
 	{ 0,	"hello-interval",	KEY_HELLO_INTERVAL, 0 },
 	{ 0,	"mesh-auth",		KEY_MESH_AUTH, 0 },
 	{ 0,	"mesh-freshness",	KEY_MESH_FRESHNESS, 0 },
@@ -308,9 +310,10 @@ config_unicast(uint32_t addr)
  * A host name as RFC 1123 has it: dot-separated labels of ASCII letters,
  * digits and hyphens, 1-63 bytes each, not starting or ending with a
  * hyphen, at most 253 bytes in all, plus one trailing dot if wanted.
+ * With underscore, '_' counts as a letter.
  */
-int
-config_host_ok(const char *s)
+static int
+name_ok(const char *s, int underscore)
 {
 	size_t	 len = strlen(s), label = 0, i;
 	int	 c;
@@ -328,13 +331,28 @@ config_host_ok(const char *s)
 				return 0;
 			label = 0;
 		} else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || (c == '-' && label > 0)) {
+		    (c >= '0' && c <= '9') || (c == '-' && label > 0) ||
+		    (c == '_' && underscore)) {
 			if (++label > 63)
 				return 0;
 		} else
 			return 0;
 	}
 	return 1;
+}
+
+/* See config_int.h. */
+int
+config_host_ok(const char *s)
+{
+	return name_ok(s, 0);
+}
+
+/* See config_int.h. */
+int
+config_dns_name_ok(const char *s)
+{
+	return name_ok(s, 1);
 }
 
 /*
@@ -476,9 +494,7 @@ env_get(char *const envp[], const char *name)
 int
 config_read_env(struct config_ld *ld, char *const envp[])
 {
-	struct config	*conf = ld->conf;
 	const char	*v;
-	char		 e[256];
 	int		 k;
 
 	ld->src.origin = ORIGIN_ENV;
@@ -488,14 +504,6 @@ config_read_env(struct config_ld *ld, char *const envp[])
 		    (v = env_get(envp, config_keys[k].env)) != NULL &&
 		    config_set_key(ld, k, v) == -1)
 			return -1;
-	/* SnowSignal: any non-empty SERVICENAME turns on DNS discovery. */
-	if ((v = env_get(envp, "SERVICENAME")) != NULL && *v != '\0') {
-		if (strlen(v) >= sizeof(conf->servicename))
-			return config_failx(ld, "environment SERVICENAME: \"%s\":"
-			    " name too long", config_esc(e, sizeof(e), v,
-			    strlen(v)));
-		memcpy(conf->servicename, v, strlen(v) + 1);
-	}
 	return 0;
 }
 

@@ -23,6 +23,7 @@ static const char usage_synopsis[] =
     " [--capture-ring mib]\n"
     "                  [--chroot dir] [--coalesce pps[/us]]"
     " [--dedup-window ms]\n"
+    "                  [--discover name] [--discover-interval seconds]\n"
     "                  [--hello-interval seconds]\n"
     "                  [--mesh-auth off|accept-both|required]\n"
     "                  [--mesh-freshness seconds] [--mesh-gso on|off]\n"
@@ -58,6 +59,11 @@ static const struct {
 	    DEFAULT_COALESCE },
 	{ "--dedup-window ms", "a frame seen again within this is a duplicate",
 	    DEFAULT_DEDUP },
+	{ "--discover name", "DNS name whose addresses are the other relays"
+	    " (SnowSignal's SERVICENAME: tasks.SERVICENAME)", "none; env"
+	    " SERVICENAME" },
+	{ "--discover-interval seconds", "time between lookups of the"
+	    " --discover name", DEFAULT_DISCOVER_INTERVAL },
 	{ "--hello-interval seconds", "time between HELLOs to native peers",
 	    DEFAULT_HELLO },
 	{ "--mesh-auth off|accept-both|required", "mesh authentication",

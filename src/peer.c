@@ -2,8 +2,9 @@
  * Copyright (c) 2026 The snowrelay authors
  * SPDX-License-Identifier: ISC
  *
- * The peer table: a fixed array of static mesh peers, their counters,
- * formats, authentication and liveness. Pure: no I/O, the time is passed in.
+ * The peer table: a fixed array of mesh peers, static and discovered,
+ * their counters, formats, authentication and liveness. Pure: no I/O, the
+ * time is passed in.
  */
 #include <errno.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "peer.h"
 
 static int	 peer_lists_key(const struct peer *, uint8_t);
+static void	 peer_unbury(struct peer_table *, struct peer *);
 static void	 peer_rebuild_macs(struct peer_table *);
 
 void
@@ -43,7 +45,63 @@ peer_add(struct peer_table *pt, uint32_t addr, uint16_t port)
 	p->format = PEER_FORMAT_AUTO;
 	p->state = PEER_UNKNOWN;
 	replay_init(&p->replay);
+	peer_unbury(pt, p);
 	return 0;
+}
+
+/* Keep p's replay window: in its old tomb, a free one, or the oldest. */
+static void
+peer_bury(struct peer_table *pt, const struct peer *p)
+{
+	struct peer_tomb	*t;
+	size_t			 i, j;
+
+	for (i = 0; i < pt->ntombs; i++)
+		if (pt->tombs[i].addr == p->addr)
+			break;
+	if (i == pt->ntombs && pt->ntombs < MAX_PEERS)
+		pt->ntombs++;
+	else if (i == pt->ntombs)
+		for (i = 0, j = 1; j < pt->ntombs; j++)
+			if (pt->tombs[j].gen < pt->tombs[i].gen)
+				i = j;
+	t = &pt->tombs[i];
+	t->addr = p->addr;
+	t->relay_id = p->relay_id;
+	t->has_relay_id = p->has_relay_id;
+	t->replay = p->replay;
+	t->gen = ++pt->tomb_gen;
+}
+
+/* p was removed before: its replay window and relay id come back. */
+static void
+peer_unbury(struct peer_table *pt, struct peer *p)
+{
+	size_t	 i;
+
+	for (i = 0; i < pt->ntombs; i++) {
+		if (pt->tombs[i].addr != p->addr)
+			continue;
+		p->replay = pt->tombs[i].replay;
+		p->relay_id = pt->tombs[i].relay_id;
+		p->has_relay_id = pt->tombs[i].has_relay_id;
+		pt->tombs[i] = pt->tombs[--pt->ntombs];
+		return;
+	}
+}
+
+/* See peer.h. */
+void
+peer_remove(struct peer_table *pt, size_t i)
+{
+	if (i >= pt->npeers)
+		return;
+	peer_bury(pt, &pt->peers[i]);
+	memmove(&pt->peers[i], &pt->peers[i + 1],
+	    (pt->npeers - i - 1) * sizeof(pt->peers[0]));
+	pt->npeers--;
+	memset(&pt->peers[pt->npeers], 0, sizeof(pt->peers[0]));
+	peer_rebuild_macs(pt);
 }
 
 /* The first peer with this address; the source port is ignored on purpose. */

@@ -64,11 +64,29 @@ struct peer {
 	 */
 	uint16_t	 gso_refused;
 	uint32_t	 colocated;	/* bit i: seen emitting on our slot i */
+	int		 discovered;	/* 1: from --discover, removed when gone */
+};
+
+/*
+ * What a removed peer leaves behind: its replay window, so that whoever
+ * can make discovery drop a peer and add it again cannot replay what it
+ * sent before (its sequence numbers start at the clock, so they only grow,
+ * even across its restarts). The oldest goes when all are used.
+ */
+struct peer_tomb {
+	uint32_t	 addr;
+	uint32_t	 relay_id;
+	int		 has_relay_id;
+	uint64_t	 gen;		/* order of removal */
+	struct replay	 replay;
 };
 
 struct peer_table {
 	struct peer	 peers[MAX_PEERS];
 	size_t		 npeers;
+	struct peer_tomb tombs[MAX_PEERS];
+	size_t		 ntombs;
+	uint64_t	 tomb_gen;
 	/* Every MAC some peer's HELLO advertised: capture drops these. */
 	uint8_t		 relay_macs[MAX_PEERS * MAX_IFACES][6];
 	size_t		 nrelay_macs;
@@ -79,8 +97,17 @@ struct peer_table {
 #define PEER_RESTARTED	0x02	/* its relay id changed */
 
 void		 peer_table_init(struct peer_table *pt);
-/* Add a peer (format auto, sent "SS"); -1 with errno ENOSPC (full) or EEXIST. */
+/*
+ * Add a peer (format auto, sent "SS"); -1 with errno ENOSPC (full) or
+ * EEXIST. A peer removed before gets its replay window back.
+ */
 int		 peer_add(struct peer_table *pt, uint32_t addr, uint16_t port);
+/*
+ * Remove the peer at index i (its counters go with it, its replay window
+ * is kept for peer_add); the peers after it move down one place, and the
+ * relay MAC set is rebuilt without its MACs.
+ */
+void		 peer_remove(struct peer_table *pt, size_t i);
 /*
  * The first peer with this source address, or NULL. Matched on the address
  * only: SnowSignal sends from a fresh ephemeral port for every datagram.

@@ -21,6 +21,7 @@
 
 #include "auth.h"
 #include "channel.h"
+#include "discover.h"
 #include "drain.h"
 #include "hello.h"
 #include "log.h"
@@ -52,6 +53,7 @@ static struct {
 	struct relay		*relay;
 	uint32_t		 nslots;
 	uint32_t		 npeers;
+	uint16_t		 discover;	/* MSG_PEERS may come */
 	uint32_t		 nkeys;
 	int			 mesh_fd;
 	pid_t			 pid;
@@ -349,6 +351,7 @@ static void
 worker_run(struct channel_msg *msg)
 {
 	struct msg_ring_ready	 ready;
+	struct msg_peers	 peers;
 
 	switch (msg->hdr.type) {
 	case MSG_DUMP_COUNTERS:
@@ -356,6 +359,12 @@ worker_run(struct channel_msg *msg)
 		break;
 	case MSG_CONF_KEYS:
 		worker_reload_keys(msg);
+		break;
+	case MSG_PEERS:
+		if (!w.discover)
+			fatalx("channel: MSG_PEERS without discovery");
+		memcpy(&peers, msg->data, sizeof(peers));
+		discover_apply(w.relay, &peers);
 		break;
 	case MSG_RING_READY:
 		memcpy(&ready, msg->data, sizeof(ready));
@@ -397,6 +406,7 @@ worker_conf_global(const struct channel_msg *msg)
 	explicit_bzero(&o, sizeof(o));
 	w.nslots = g.nslots;
 	w.npeers = g.npeers;
+	w.discover = g.discover;
 	w.nkeys = g.nkeys;
 	log_setlevel(g.log_level);
 }
@@ -410,6 +420,8 @@ worker_global_check(const struct msg_conf_global *g)
 	if (g->nslots < 1 || g->nslots > MAX_IFACES)
 		fatalx("channel: MSG_CONF_GLOBAL: nslots %u not in 1..%d",
 		    g->nslots, MAX_IFACES);
+	if (g->discover > 1)
+		fatalx("channel: MSG_CONF_GLOBAL: discover %u", g->discover);
 	if (g->npeers > MAX_PEERS)
 		fatalx("channel: MSG_CONF_GLOBAL: npeers %u above %d",
 		    g->npeers, MAX_PEERS);
@@ -598,7 +610,10 @@ worker_log_startup(const struct relay *r)
 	    r->auth.mode == MESH_AUTH_ACCEPT_BOTH ? "accept-both" : "off");
 	log_info("mesh: UDP GSO %s", r->mesh_gso ? "on: equal-size datagrams"
 	    " to a peer go in one send" : "off: every datagram on its own");
-	if (r->peers.npeers == 0)
+	if (r->peers.npeers == 0 && w.discover)
+		log_info("no mesh peers yet: forwarding starts when discovery"
+		    " finds one");
+	else if (r->peers.npeers == 0)
 		log_warnx("no mesh peers configured: "
 		    "nothing will be forwarded");
 }

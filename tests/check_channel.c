@@ -57,6 +57,7 @@ static const struct {
 	    "MSG_CAPTURE_MODE" },
 	{ MSG_RING_READY, TO_WORKER, sizeof(struct msg_ring_ready), 0,
 	    "MSG_RING_READY" },
+	{ MSG_PEERS, TO_WORKER, sizeof(struct msg_peers), 0, "MSG_PEERS" },
 };
 #define NEXPECT	(sizeof(expect_rules) / sizeof(expect_rules[0]))
 
@@ -199,9 +200,11 @@ START_TEST(test_table)
 	ck_assert_str_eq(proto_type_name(999), "unknown");
 	ck_assert_str_eq(proto_type_name(0), "unknown");
 	ck_assert_uint_eq(sizeof(struct msg_log), 1028);
-	/* PROTO_VERSION 4: fifteen rows; the sizes both sides rely on. */
-	ck_assert_int_eq(PROTO_VERSION, 4);
-	ck_assert_uint_eq(NEXPECT, 15);
+	/* PROTO_VERSION 5: sixteen rows; the sizes both sides rely on. */
+	ck_assert_int_eq(PROTO_VERSION, 5);
+	ck_assert_uint_eq(NEXPECT, 16);
+	ck_assert_uint_eq(sizeof(struct msg_peers), 8 + 4 * MAX_PEERS);
+	ck_assert_ptr_null(proto_rule_find(MSG_PEERS, TO_HELPER));
 	ck_assert_uint_eq(sizeof(struct msg_ring_ready), 8);
 	ck_assert_ptr_null(proto_rule_find(MSG_RING_READY, TO_HELPER));
 	ck_assert_uint_eq(sizeof(struct msg_conf_ring), 12);

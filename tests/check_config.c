@@ -149,7 +149,8 @@ START_TEST(test_defaults)
 	ck_assert_str_eq(c.chroot, DEFAULT_CHROOT);
 	ck_assert_str_eq(c.file, empty_conf);
 	ck_assert_int_eq(c.foreground | c.check_only | c.help | c.version | c.worker, 0);
-	ck_assert_str_eq(c.servicename, "");
+	ck_assert_str_eq(c.discover, "");
+	ck_assert_uint_eq(c.discover_interval, 10);
 	ck_assert_str_eq(c.mesh_key_file, "");
 	ck_assert_int_eq(c.mesh_auth, MESH_AUTH_OFF);
 	ck_assert_uint_eq(c.hello_interval, 2);
@@ -210,7 +211,8 @@ START_TEST(test_cli_only)
 	    "--mesh-auth", "accept-both", "--hello-interval", "5",
 	    "--mesh-freshness", "60", "--dedup-window", "250", "--rate-source",
 	    "100", "--rate-peer", "0", "--rate-global=3000/3500",
-	    "--coalesce", "40000/100", "--capture-ring", "0", "--mesh-gso",
+	    "--coalesce", "40000/100", "--capture-ring", "0", "--discover",
+	    "tasks.snow", "--discover-interval", "30", "--mesh-gso",
 	    "off"), NULL), 0);
 	ck_assert_uint_eq(c.nifaces, 2);
 	ck_assert_str_eq(c.ifnames[0], "lo");
@@ -248,6 +250,8 @@ START_TEST(test_cli_only)
 	ck_assert_uint_eq(c.coalesce.interval_us, 100);
 	ck_assert_uint_eq(c.capture_ring, 0);
 	ck_assert_int_eq(c.mesh_gso, 0);
+	ck_assert_str_eq(c.discover, "tasks.snow");
+	ck_assert_uint_eq(c.discover_interval, 30);
 	for (k = 0; k < KEY_MAX; k++)
 		ck_assert_int_eq(c.origin[k], ORIGIN_CLI);
 	assert_printed(&c, "coalesce = 40000/100  # command line\n");
@@ -342,6 +346,8 @@ START_TEST(test_file_only)
 	    "coalesce = 0\n"
 	    "capture-ring = 8\n"
 	    "mesh-gso = off\n"
+	    "discover = relays.example.test\n"
+	    "discover-interval = 1\n"
 	    "# last line without a newline\n"
 	    "mesh-port = 7301");
 	ck_assert_msg(load(&c, err, sizeof(err), path, NOARGS, NULL) == 0, "%s", err);
@@ -351,8 +357,10 @@ START_TEST(test_file_only)
 	ck_assert_uint_eq(c.nports, 2);
 	ck_assert_uint_eq(c.ports[1], 5064);
 	ck_assert_uint_eq(c.mesh_port, 7301);
-	ck_assert_int_eq(c.origin_line[KEY_MESH_PORT], 24);
+	ck_assert_int_eq(c.origin_line[KEY_MESH_PORT], 26);
 	ck_assert_uint_eq(c.capture_ring, 8);
+	ck_assert_str_eq(c.discover, "relays.example.test");
+	ck_assert_uint_eq(c.discover_interval, 1);
 	ck_assert_int_eq(c.mesh_gso, 0);
 	ck_assert_uint_eq(c.npeers, 5);
 	ck_assert_int_eq(c.peers[4].format, PEER_FORMAT_NATIVE);
@@ -433,6 +441,11 @@ static const struct prec_case {
 	    { "--capture-ring", "1", NULL }, { "4", "256", NULL, "1" } },
 	{ KEY_MESH_GSO, "mesh-gso = off", NULL, { "--mesh-gso", "on", NULL },
 	    { "on", "off", NULL, "on" } },
+	{ KEY_DISCOVER, "discover = relays.example.test", "SERVICENAME=snow",
+	    { "--discover", "k8s-relays.ns.svc", NULL }, { "(none)",
+	    "relays.example.test", "tasks.snow", "k8s-relays.ns.svc" } },
+	{ KEY_DISCOVER_INTERVAL, "discover-interval = 60", NULL,
+	    { "--discover-interval", "5", NULL }, { "10", "60", NULL, "5" } },
 	{ KEY_RATE_SOURCE, "rate-source = 0", NULL,
 	    { "--rate-source", "10/15", NULL },
 	    { "2000/4000", "0", NULL, "10/15" } },
@@ -1258,19 +1271,56 @@ START_TEST(test_peer_host)
 }
 END_TEST
 
-START_TEST(test_servicename)
+/*
+ * --discover, and SnowSignal's SERVICENAME: Docker Swarm's tasks.NAME,
+ * underscores allowed (a stack's services are STACK_SERVICE); the command
+ * line wins; an empty SERVICENAME is off, as in SnowSignal.
+ */
+START_TEST(test_discover)
 {
 	struct config	 c;
-	char		 err[512];
+	char		 err[512], name[300];
 
 	ck_assert_int_eq(load(&c, err, sizeof(err), NULL, NOARGS,
-	    A("SERVICENAME=snowsignal")), 0);
-	ck_assert_str_eq(c.servicename, "snowsignal");
-	assert_printed(&c, "# SERVICENAME = snowsignal  # environment SERVICENAME:"
-	    " DNS discovery is not supported yet");
+	    A("SERVICENAME=stack_snowsignal")), 0);
+	ck_assert_str_eq(c.discover, "tasks.stack_snowsignal");
+	assert_printed(&c, "discover = tasks.stack_snowsignal  # environment"
+	    " SERVICENAME\n");
+	assert_printed(&c, "discover-interval = 10  # default\n");
 	ck_assert_int_eq(load(&c, err, sizeof(err), NULL, A("-t", "lo"),
 	    A("SERVICENAME=")), 0);
-	ck_assert_str_eq(c.servicename, "");
+	ck_assert_str_eq(c.discover, "");
+	assert_printed(&c, "discover = (none)  # environment SERVICENAME\n");
+	ck_assert_int_eq(load(&c, err, sizeof(err), NULL, A("--discover",
+	    "relays.example.test", "--discover-interval", "3600"),
+	    A("SERVICENAME=snowsignal")), 0);
+	ck_assert_str_eq(c.discover, "relays.example.test");
+	ck_assert_uint_eq(c.discover_interval, 3600);
+	ck_assert_int_eq(load(&c, err, sizeof(err), NULL, NOARGS,
+	    A("SERVICENAME=snow signal")), -1);
+	ck_assert_str_eq(err, "environment SERVICENAME: discover: \"snow"
+	    " signal\": tasks.SERVICENAME is not a DNS name (labels of letters,"
+	    " digits, '-' and '_', at most 253 bytes)");
+	ck_assert_int_eq(load(&c, err, sizeof(err), NULL, A("--discover",
+	    "-relays"), NULL), -1);
+	ck_assert_msg(strstr(err, "command line: discover: \"-relays\": it is"
+	    " not a DNS name") != NULL, "%s", err);
+	/* 6 bytes of "tasks." and 247 of name: 253, the most. */
+	memset(name, 'a', sizeof(name));
+	name[60] = name[120] = name[180] = name[240] = '.';
+	strcpy(name, "SERVICENAME=");
+	name[12] = 'a';
+	name[12 + 247] = '\0';
+	ck_assert_msg(load(&c, err, sizeof(err), NULL, NOARGS, A(name)) == 0,
+	    "%s", err);
+	ck_assert_uint_eq(strlen(c.discover), 253);
+	name[12 + 247] = 'a';
+	name[12 + 248] = '\0';
+	ck_assert_int_eq(load(&c, err, sizeof(err), NULL, NOARGS, A(name)), -1);
+	ck_assert_int_eq(load(&c, err, sizeof(err), NULL, A("--discover-interval",
+	    "0"), NULL), -1);
+	ck_assert_str_eq(err, "command line: discover-interval: \"0\": not a"
+	    " number of seconds from 1 to 3600");
 }
 END_TEST
 
@@ -1309,6 +1359,7 @@ START_TEST(test_usage_and_names)
 	    " [--capture-ring mib]\n"
 	    "                  [--chroot dir] [--coalesce pps[/us]]"
 	    " [--dedup-window ms]\n"
+	    "                  [--discover name] [--discover-interval seconds]\n"
 	    "                  [--hello-interval seconds]\n"
 	    "                  [--mesh-auth off|accept-both|required]\n"
 	    "                  [--mesh-freshness seconds] [--mesh-gso on|off]\n"
@@ -1399,7 +1450,7 @@ config_suite(void)
 	tcase_add_test(tc, test_repeated);
 	tcase_add_test(tc, test_help_version);
 	tcase_add_test(tc, test_peer_host);
-	tcase_add_test(tc, test_servicename);
+	tcase_add_test(tc, test_discover);
 	tcase_add_test(tc, test_check_system);
 	tcase_add_test(tc, test_usage_and_names);
 	suite_add_tcase(s, tc);

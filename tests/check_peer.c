@@ -20,6 +20,7 @@
 #include "log.h"
 #include "mesh.h"
 #include "peer.h"
+#include "replay.h"
 
 static uint32_t
 ip(const char *s)
@@ -441,6 +442,96 @@ START_TEST(test_relay_macs)
 END_TEST
 
 /*
+ * Removing a peer (--discover dropped it): the others move down in order
+ * with their state, its MACs are no relay's any more, a bad index is
+ * ignored, and the freed place is clean for the next peer.
+ */
+START_TEST(test_remove)
+{
+	static const uint8_t	 ids[] = { 1, 0 };
+	struct peer_table	 pt;
+	struct mesh_hello	 h;
+	uint8_t			 mac[6] = { 2, 0, 0, 0, 0, 0x10 };
+
+	peer_table_init(&pt);
+	ck_assert_int_eq(peer_add(&pt, ip("198.18.2.2"), 7124), 0);
+	ck_assert_int_eq(peer_add(&pt, ip("198.18.3.2"), 7124), 0);
+	ck_assert_int_eq(peer_add(&pt, ip("198.18.4.2"), 7124), 0);
+	pt.peers[2].tx = 7;
+	h = hello(2, ids, 1, 0x10);
+	peer_hello_received(&pt, &pt.peers[0], 1000, 1, &h);
+	ck_assert_int_eq(peer_is_relay_mac(&pt, mac), 1);
+	peer_remove(&pt, 0);
+	ck_assert_uint_eq(pt.npeers, 2);
+	ck_assert_int_eq(peer_is_relay_mac(&pt, mac), 0);
+	ck_assert_uint_eq(pt.nrelay_macs, 0);
+	ck_assert_ptr_null(peer_find(&pt, ip("198.18.2.2")));
+	ck_assert_uint_eq(pt.peers[0].addr, ip("198.18.3.2"));
+	ck_assert_uint_eq(pt.peers[1].addr, ip("198.18.4.2"));
+	ck_assert_uint_eq(pt.peers[1].tx, 7);
+	ck_assert_uint_eq(pt.peers[2].addr, 0);
+	peer_remove(&pt, 2);
+	ck_assert_uint_eq(pt.npeers, 2);
+	peer_remove(&pt, 1);
+	ck_assert_uint_eq(pt.npeers, 1);
+	ck_assert_int_eq(peer_add(&pt, ip("198.18.2.2"), 7124), 0);
+	ck_assert_uint_eq(pt.peers[1].tx, 0);
+	ck_assert_int_eq(pt.peers[1].state, PEER_UNKNOWN);
+}
+END_TEST
+
+/*
+ * A removed peer added again keeps its replay window and relay id (no
+ * replay through discovery churn); a new address starts fresh; with every
+ * tomb used, the oldest goes.
+ */
+START_TEST(test_remove_replay)
+{
+	struct peer_table	 pt;
+	uint32_t		 a;
+	size_t			 i;
+
+	peer_table_init(&pt);
+	ck_assert_int_eq(peer_add(&pt, ip("198.18.2.2"), 7124), 0);
+	replay_update(&pt.peers[0].replay, 1000);
+	peer_relay_id(&pt.peers[0], 0xabcd);
+	peer_remove(&pt, 0);
+	ck_assert_uint_eq(pt.ntombs, 1);
+	ck_assert_int_eq(peer_add(&pt, ip("198.18.3.2"), 7124), 0);
+	ck_assert_int_eq(replay_check(&pt.peers[0].replay, 1000), 0);
+	ck_assert_int_eq(peer_add(&pt, ip("198.18.2.2"), 7124), 0);
+	ck_assert_int_eq(replay_check(&pt.peers[1].replay, 1000), -1);
+	ck_assert_int_eq(replay_check(&pt.peers[1].replay, 1001), 0);
+	ck_assert_uint_eq(pt.peers[1].relay_id, 0xabcd);
+	ck_assert_int_eq(peer_relay_id(&pt.peers[1], 0xabcd), 0);
+	ck_assert_uint_eq(pt.ntombs, 0);
+	/* Removed twice: one tomb, the newer window. */
+	replay_update(&pt.peers[1].replay, 2000);
+	peer_remove(&pt, 1);
+	ck_assert_int_eq(peer_add(&pt, ip("198.18.2.2"), 7124), 0);
+	replay_update(&pt.peers[1].replay, 3000);
+	peer_remove(&pt, 1);
+	ck_assert_uint_eq(pt.ntombs, 1);
+	ck_assert_int_eq(peer_add(&pt, ip("198.18.2.2"), 7124), 0);
+	ck_assert_int_eq(replay_check(&pt.peers[1].replay, 3000), -1);
+	peer_remove(&pt, 1);
+	peer_remove(&pt, 0);
+	/* Fill every tomb, then one more: the first removed is forgotten. */
+	for (i = 0; i <= MAX_PEERS; i++) {
+		a = htonl(0xc6120100u + (uint32_t)i);
+		ck_assert_int_eq(peer_add(&pt, a, 7124), 0);
+		replay_update(&pt.peers[0].replay, 5000);
+		peer_remove(&pt, 0);
+	}
+	ck_assert_uint_eq(pt.ntombs, MAX_PEERS);
+	ck_assert_int_eq(peer_add(&pt, htonl(0xc6120100u), 7124), 0);
+	ck_assert_int_eq(replay_check(&pt.peers[0].replay, 5000), 0);
+	ck_assert_int_eq(peer_add(&pt, htonl(0xc6120101u), 7124), 0);
+	ck_assert_int_eq(replay_check(&pt.peers[1].replay, 5000), -1);
+}
+END_TEST
+
+/*
  * Designated forwarder: of the relays seen emitting on a slot that are
  * up, the lowest relay id emits; down or restarted peers are forgotten.
  */
@@ -773,6 +864,8 @@ peer_suite(void)
 	tcase_add_test(tc, test_ss_peer_unknown);
 	tcase_add_test(tc, test_send_key);
 	tcase_add_test(tc, test_relay_macs);
+	tcase_add_test(tc, test_remove);
+	tcase_add_test(tc, test_remove_replay);
 	tcase_add_test(tc, test_designated);
 	suite_add_tcase(s, tc);
 	return s;

@@ -230,13 +230,16 @@ expect_line "mesh-auth = accept-both  # file $conf:4"
 expect_error "$conf:3: other-relays: \"198.18.2.2:7124/ss\": mesh-auth is required, which refuses the \"SS\" format" \
     -- -f "$conf" --mesh-auth required
 
-# SERVICENAME is accepted, shown and warned about, not an error.
+# SERVICENAME is SnowSignal's Swarm discovery: tasks.SERVICENAME, shown by
+# -n (which looks nothing up); the command line wins over it.
 run SERVICENAME=relays -- -t lo
-expect_line "# SERVICENAME = relays  # environment SERVICENAME: DNS discovery is not supported yet, ignored"
-case $ERR in
-*SERVICENAME*)	;;
-*)		fail "no SERVICENAME warning on stderr: '$ERR'" ;;
-esac
+expect_line "discover = tasks.relays  # environment SERVICENAME"
+expect_line "discover-interval = 10  # default"
+run SERVICENAME=relays -- -t lo --discover relays.example.test --discover-interval 2
+expect_line "discover = relays.example.test  # command line"
+expect_line "discover-interval = 2  # command line"
+expect_error "environment SERVICENAME: discover: \"a b\": tasks.SERVICENAME is not a DNS name (labels of letters, digits, '-' and '_', at most 253 bytes)" \
+    SERVICENAME="a b" -- -t lo
 
 # -h and -V exit 0.
 OUT=$(env -i PATH="$PATH" timeout 10 "$SNOWRELAYD" -h) || fail "-h exited $?"

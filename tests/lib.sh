@@ -358,9 +358,15 @@ relay_pid()
 	echo "${SR_RELAY_PID[$1]}"
 }
 
+# The helper's child started with -W: with --discover it has a resolver too.
 relay_worker()
 {
-	ps -o pid= --ppid "${SR_RELAY_PID[$1]}" 2>/dev/null | head -n 1 | tr -d ' '
+	local p
+
+	for p in $(ps -o pid= --ppid "${SR_RELAY_PID[$1]}" 2>/dev/null); do
+		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q -- ' -W ' &&
+		    { echo "$p"; return 0; }
+	done
 }
 
 relay_log()
