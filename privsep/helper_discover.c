@@ -10,6 +10,7 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <ifaddrs.h>
 #include <netdb.h>
@@ -91,20 +92,40 @@ helper_lookup_failed(struct helper *h, const struct resolver_answer *a)
 	    gai_strerror(a->status), kept);
 }
 
-/* What an answer left out, when the set changes. */
+/*
+ * Warn about what an answer left out, when that differs from the last
+ * answer's: a forged or broken answer shows even when the set stays.
+ */
 static void
-helper_left_out(const struct helper *h, const struct peerset_left *l,
+helper_left_out(struct helper *h, const struct peerset_left *l,
     const struct resolver_answer *a)
 {
+	char	 addr[INET_ADDRSTRLEN], cidr[CONFIG_CIDR_MAX * 20];
+	size_t	 over = l->over + a->more;
+
+	if (l->not_unicast == h->left.not_unicast &&
+	    l->outside == h->left.outside &&
+	    l->first_outside == h->left.first_outside && over == h->left.over)
+		return;
+	h->left = *l;
+	h->left.over = over;
 	if (l->not_unicast > 0)
 		log_warnx("discover %s: %zu address%s not unicast: left out",
 		    h->conf->discover, l->not_unicast,
 		    l->not_unicast == 1 ? "" : "es");
-	if (l->over + a->more > 0)
+	if (l->outside > 0) {
+		inet_ntop(AF_INET, &l->first_outside, addr, sizeof(addr));
+		config_cidr_str(h->conf->discover_cidr,
+		    h->conf->ndiscover_cidr, cidr, sizeof(cidr));
+		log_warnx("discover %s: %zu address%s outside discover-cidr %s"
+		    " (%s%s): left out", h->conf->discover, l->outside,
+		    l->outside == 1 ? "" : "es", cidr, addr, l->outside > 1 ?
+		    ", ..." : "");
+	}
+	if (over > 0)
 		log_warnx("discover %s: %zu address%s over the %d peers a"
-		    " relay takes: left out", h->conf->discover,
-		    l->over + a->more, l->over + a->more == 1 ? "" : "es",
-		    MAX_PEERS);
+		    " relay takes: left out", h->conf->discover, over,
+		    over == 1 ? "" : "es", MAX_PEERS);
 }
 
 /* See helper_int.h. */
@@ -113,6 +134,7 @@ helper_discovered(struct helper *h)
 {
 	struct resolver_answer	 a;
 	struct peerset_left	 left;
+	struct peerset_rules	 rules;
 	uint32_t		 skip[SKIP_MAX], set[MAX_PEERS];
 	char			 list[512];
 	size_t			 n;
@@ -133,10 +155,16 @@ helper_discovered(struct helper *h)
 	if (h->disc_failing)
 		log_info("discover %s: resolves again", h->conf->discover);
 	h->disc_failing = 0;
-	n = peerset_build(a.addrs, a.naddrs, skip, helper_skip(h, skip), set,
-	    MAX_PEERS - h->npeeraddrs, &left);
-	if (h->disc_answered && peerset_same(set, n, h->disc, h->ndisc))
+	rules.skip = skip;
+	rules.nskip = helper_skip(h, skip);
+	rules.allow = h->conf->discover_cidr;
+	rules.nallow = h->conf->ndiscover_cidr;
+	rules.max = MAX_PEERS - h->npeeraddrs;
+	n = peerset_build(a.addrs, a.naddrs, &rules, set, &left);
+	if (h->disc_answered && peerset_same(set, n, h->disc, h->ndisc)) {
+		helper_left_out(h, &left, &a);
 		return;
+	}
 	peerset_str(set, n, list, sizeof(list));
 	log_info("discover %s: %zu peer%s: %s (%zu of ours or of"
 	    " --other-relays left out)", h->conf->discover, n, n == 1 ? "" :

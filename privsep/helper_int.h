@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "keyfile.h"
+#include "peerset.h"
 #include "proto.h"
 
 struct helper {
@@ -37,6 +38,7 @@ struct helper {
 	size_t			 ndisc;
 	int			 disc_failing;	/* the last lookup failed */
 	int			 disc_answered;	/* one lookup succeeded */
+	struct peerset_left	 left;		/* what the last answer left out */
 	struct keyfile		 keys;		/* until sent; cleared then */
 	int			 usekeys;	/* key file configured, auth on */
 	int			 hello;		/* worker's MSG_HELLO seen */

@@ -152,6 +152,19 @@ privdrop_getcaps(struct privdrop_caps *caps)
 	caps->inh = (uint64_t)data[1].inheritable << 32 | data[0].inheritable;
 }
 
+/* Fatal unless the effective, permitted and inheritable sets are empty. */
+static void
+privdrop_check_nocaps(const char *who)
+{
+	struct privdrop_caps	 caps;
+
+	privdrop_getcaps(&caps);
+	if (caps.eff != 0 || caps.prm != 0 || caps.inh != 0)
+		fatalx("privdrop: %scapabilities left: eff %#llx prm %#llx"
+		    " inh %#llx", who, (unsigned long long)caps.eff,
+		    (unsigned long long)caps.prm, (unsigned long long)caps.inh);
+}
+
 /* Fatal unless the bounding and ambient sets are empty. */
 static void
 privdrop_check_bounding(void)
@@ -222,7 +235,6 @@ privdrop_rlimit(int resource, const char *name, rlim_t val)
 void
 privdrop_worker(const char *user, const char *dir)
 {
-	struct privdrop_caps	 caps;
 	char			 err[512];
 	uid_t			 uid;
 	gid_t			 gid;
@@ -246,11 +258,7 @@ privdrop_worker(const char *user, const char *dir)
 		    gid, privdrop_capng_why(rc), rc);
 
 	privdrop_check_ids(uid, gid);
-	privdrop_getcaps(&caps);
-	if (caps.eff != 0 || caps.prm != 0 || caps.inh != 0)
-		fatalx("privdrop: capabilities left: eff %#llx prm %#llx"
-		    " inh %#llx", (unsigned long long)caps.eff,
-		    (unsigned long long)caps.prm, (unsigned long long)caps.inh);
+	privdrop_check_nocaps("");
 	privdrop_check_bounding();
 
 	privdrop_lock();
@@ -310,16 +318,10 @@ privdrop_helper(const char *user)
 void
 privdrop_resolver(void)
 {
-	struct privdrop_caps	 caps;
-
 	capng_clear(CAPNG_SELECT_CAPS);
 	if (capng_apply(CAPNG_SELECT_CAPS) != 0)
 		fatalx("privdrop: resolver: cannot clear its capabilities");
-	privdrop_getcaps(&caps);
-	if (caps.eff != 0 || caps.prm != 0 || caps.inh != 0)
-		fatalx("privdrop: resolver: capabilities left: eff %#llx prm"
-		    " %#llx inh %#llx", (unsigned long long)caps.eff,
-		    (unsigned long long)caps.prm, (unsigned long long)caps.inh);
+	privdrop_check_nocaps("resolver: ");
 	privdrop_lock();
 	privdrop_rlimit(RLIMIT_FSIZE, "FSIZE", 0);
 	privdrop_rlimit(RLIMIT_CORE, "CORE", 0);

@@ -293,6 +293,8 @@ const struct config_key_def config_keys[KEY_MAX] = {
 	[KEY_DISCOVER] = { "discover", "SERVICENAME", NULL, set_discover },
 	[KEY_DISCOVER_INTERVAL] = { "discover-interval", NULL,
 	    DEFAULT_DISCOVER_INTERVAL, set_number },
+	[KEY_DISCOVER_CIDR] = { "discover-cidr", NULL, NULL,
+	    config_set_cidrs },
 };
 
 /* Parse and store one setting, recording where it came from. */
@@ -590,6 +592,10 @@ format_value(const struct config *conf, enum config_key key, char *buf,
 	case KEY_DISCOVER:
 		snprintf(buf, len, "%s", conf->discover[0] != '\0' ?
 		    conf->discover : "(none)");
+		break;
+	case KEY_DISCOVER_CIDR:
+		config_cidr_str(conf->discover_cidr, conf->ndiscover_cidr, buf,
+		    len);
 		break;
 	case KEY_HELLO_INTERVAL:
 	case KEY_MESH_FRESHNESS:

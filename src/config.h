@@ -47,6 +47,7 @@ enum config_key {
 	KEY_MESH_GSO,
 	KEY_DISCOVER,
 	KEY_DISCOVER_INTERVAL,
+	KEY_DISCOVER_CIDR,
 	KEY_MAX
 };
 
@@ -55,6 +56,7 @@ enum config_key {
 #define CONFIG_DEDUP_MAX	60000		/* dedup-window (ms) */
 
 #define CONFIG_HOST_MAX		254	/* a DNS name (253) and its NUL */
+#define CONFIG_CIDR_MAX		16	/* discover-cidr prefixes */
 
 struct config_peer {
 	char		 host[CONFIG_HOST_MAX];	/* "" if given as an address */
@@ -62,6 +64,12 @@ struct config_peer {
 	uint16_t	 port;		/* host order; mesh_port if not given */
 	int		 port_given;	/* 1 if "ADDR:PORT" named the port */
 	enum peer_format format;	/* "/ss", "/native", or auto */
+};
+
+/* An IPv4 prefix: "A.B.C.D/LEN", no host bits set. */
+struct config_cidr {
+	uint32_t	 net;		/* network order */
+	uint8_t		 len;		/* 0..32 */
 };
 
 /* A token bucket: "PPS[/BURST]"; pps 0 is unlimited (burst then 0). */
@@ -100,6 +108,8 @@ struct config {
 	int			 mesh_gso;	/* 1: UDP GSO sends where the kernel has it */
 	char			 discover[CONFIG_HOST_MAX];	/* DNS name of the peers, "": none */
 	uint32_t		 discover_interval;	/* seconds between lookups */
+	struct config_cidr	 discover_cidr[CONFIG_CIDR_MAX];	/* none: any */
+	size_t			 ndiscover_cidr;
 	char			 file[PATH_MAX];	/* config file used, or "" */
 	int			 foreground;		/* -d */
 	int			 check_only;		/* -n */
@@ -152,6 +162,12 @@ int	 config_check_system(const struct config *conf, char *err, size_t errlen);
 
 /* 1 if addr (network order) may be a peer: not 0/8, multicast or class E. */
 int	 config_unicast(uint32_t addr);
+
+/* 1 if addr (network order) lies in one of the n prefixes, or n is 0. */
+int	 config_cidr_match(const struct config_cidr *c, size_t n, uint32_t addr);
+/* "198.18.0.0/15,198.19.1.0/24", or "(any)" for none. */
+void	 config_cidr_str(const struct config_cidr *c, size_t n, char *buf,
+	    size_t len);
 
 /* Print every effective setting and where it came from (for -n). */
 void	 config_print(const struct config *conf, FILE *fp);

@@ -83,6 +83,8 @@ int	 config_dns_name_ok(const char *s);
 /* 1 if p and q are the same peer (name or address, and port). */
 int	 config_same_peer(const struct config_peer *p, const struct config_peer *q);
 int	 config_set_rate(struct config_ld *ld, enum config_key key, const char *value);
+/* config_cidr.c: discover-cidr, a list of IPv4 prefixes */
+int	 config_set_cidrs(struct config_ld *ld, enum config_key key, const char *value);
 /* config_parse.c: the readers; 0, or -1 with ld->err set */
 int	 config_read_file(struct config_ld *ld);
 int	 config_read_env(struct config_ld *ld, char *const envp[]);

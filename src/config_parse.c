@@ -50,6 +50,7 @@ static const struct opt_def {
 	{ 0,	"coalesce",		KEY_COALESCE, 0 },
 	{ 0,	"dedup-window",		KEY_DEDUP_WINDOW, 0 },
 	{ 0,	"discover",		KEY_DISCOVER, 0 },
+	{ 0,	"discover-cidr",	KEY_DISCOVER_CIDR, 0 },
 	{ 0,	"discover-interval",	KEY_DISCOVER_INTERVAL, 0 },
 	{ 0,	"hello-interval",	KEY_HELLO_INTERVAL, 0 },
 	{ 0,	"mesh-auth",		KEY_MESH_AUTH, 0 },

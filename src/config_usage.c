@@ -23,8 +23,8 @@ static const char usage_synopsis[] =
     " [--capture-ring mib]\n"
     "                  [--chroot dir] [--coalesce pps[/us]]"
     " [--dedup-window ms]\n"
-    "                  [--discover name] [--discover-interval seconds]\n"
-    "                  [--hello-interval seconds]\n"
+    "                  [--discover name] [--discover-cidr prefix[,prefix...]]\n"
+    "                  [--discover-interval seconds] [--hello-interval seconds]\n"
     "                  [--mesh-auth off|accept-both|required]\n"
     "                  [--mesh-freshness seconds] [--mesh-gso on|off]\n"
     "                  [--mesh-key-file file] [--rate-global pps[/burst]]\n"
@@ -62,6 +62,8 @@ static const struct {
 	{ "--discover name", "DNS name whose addresses are the other relays"
 	    " (SnowSignal's SERVICENAME: tasks.SERVICENAME)", "none; env"
 	    " SERVICENAME" },
+	{ "--discover-cidr prefix[,prefix...]", "IPv4 prefixes a discovered"
+	    " peer's address must be in", "any" },
 	{ "--discover-interval seconds", "time between lookups of the"
 	    " --discover name", DEFAULT_DISCOVER_INTERVAL },
 	{ "--hello-interval seconds", "time between HELLOs to native peers",

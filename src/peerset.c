@@ -41,8 +41,9 @@ peerset_insert(uint32_t *set, size_t *n, uint32_t addr)
 
 /* See peerset.h. */
 size_t
-peerset_build(const uint32_t *answer, size_t n, const uint32_t *skip,
-    size_t nskip, uint32_t *out, size_t max, struct peerset_left *left)
+peerset_build(const uint32_t *answer, size_t n,
+    const struct peerset_rules *rules, uint32_t *out,
+    struct peerset_left *left)
 {
 	struct peerset_left	 l;
 	size_t			 i, nout = 0;
@@ -53,9 +54,13 @@ peerset_build(const uint32_t *answer, size_t n, const uint32_t *skip,
 			continue;	/* counted at its first place */
 		if (!config_unicast(answer[i]))
 			l.not_unicast++;
-		else if (peerset_has(skip, nskip, answer[i]))
+		else if (peerset_has(rules->skip, rules->nskip, answer[i]))
 			l.skipped++;
-		else if (nout == max)
+		else if (!config_cidr_match(rules->allow, rules->nallow,
+		    answer[i])) {
+			if (l.outside++ == 0)
+				l.first_outside = answer[i];
+		} else if (nout == rules->max)
 			l.over++;
 		else
 			peerset_insert(out, &nout, answer[i]);

@@ -212,7 +212,8 @@ START_TEST(test_cli_only)
 	    "--mesh-freshness", "60", "--dedup-window", "250", "--rate-source",
 	    "100", "--rate-peer", "0", "--rate-global=3000/3500",
 	    "--coalesce", "40000/100", "--capture-ring", "0", "--discover",
-	    "tasks.snow", "--discover-interval", "30", "--mesh-gso",
+	    "tasks.snow", "--discover-interval", "30", "--discover-cidr",
+	    "198.18.0.0/15", "--mesh-gso",
 	    "off"), NULL), 0);
 	ck_assert_uint_eq(c.nifaces, 2);
 	ck_assert_str_eq(c.ifnames[0], "lo");
@@ -348,6 +349,7 @@ START_TEST(test_file_only)
 	    "mesh-gso = off\n"
 	    "discover = relays.example.test\n"
 	    "discover-interval = 1\n"
+	    "discover-cidr = 198.18.0.0/15\n"
 	    "# last line without a newline\n"
 	    "mesh-port = 7301");
 	ck_assert_msg(load(&c, err, sizeof(err), path, NOARGS, NULL) == 0, "%s", err);
@@ -357,7 +359,7 @@ START_TEST(test_file_only)
 	ck_assert_uint_eq(c.nports, 2);
 	ck_assert_uint_eq(c.ports[1], 5064);
 	ck_assert_uint_eq(c.mesh_port, 7301);
-	ck_assert_int_eq(c.origin_line[KEY_MESH_PORT], 26);
+	ck_assert_int_eq(c.origin_line[KEY_MESH_PORT], 27);
 	ck_assert_uint_eq(c.capture_ring, 8);
 	ck_assert_str_eq(c.discover, "relays.example.test");
 	ck_assert_uint_eq(c.discover_interval, 1);
@@ -446,6 +448,9 @@ static const struct prec_case {
 	    "relays.example.test", "tasks.snow", "k8s-relays.ns.svc" } },
 	{ KEY_DISCOVER_INTERVAL, "discover-interval = 60", NULL,
 	    { "--discover-interval", "5", NULL }, { "10", "60", NULL, "5" } },
+	{ KEY_DISCOVER_CIDR, "discover-cidr = 198.18.0.0/15", NULL,
+	    { "--discover-cidr", "198.19.1.0/24", NULL },
+	    { "(any)", "198.18.0.0/15", NULL, "198.19.1.0/24" } },
 	{ KEY_RATE_SOURCE, "rate-source = 0", NULL,
 	    { "--rate-source", "10/15", NULL },
 	    { "2000/4000", "0", NULL, "10/15" } },
@@ -1317,6 +1322,43 @@ START_TEST(test_discover)
 	name[12 + 247] = 'a';
 	name[12 + 248] = '\0';
 	ck_assert_int_eq(load(&c, err, sizeof(err), NULL, NOARGS, A(name)), -1);
+	/* discover-cidr: a list of prefixes, no host bits, at most 16. */
+	ck_assert_int_eq(c.ndiscover_cidr, 0);
+	assert_printed(&c, "discover-cidr = (any)  # default\n");
+	ck_assert_msg(load(&c, err, sizeof(err), NULL, A("--discover-cidr",
+	    "198.18.0.0/15, 198.19.7.1 0.0.0.0/0"), NULL) == 0, "%s", err);
+	ck_assert_uint_eq(c.ndiscover_cidr, 3);
+	ck_assert_uint_eq(c.discover_cidr[1].len, 32);
+	assert_printed(&c, "discover-cidr = 198.18.0.0/15,198.19.7.1/32,"
+	    "0.0.0.0/0  # command line\n");
+	ck_assert_int_eq(config_cidr_match(c.discover_cidr, 1,
+	    inet_addr("198.19.255.254")), 1);
+	ck_assert_int_eq(config_cidr_match(c.discover_cidr, 1,
+	    inet_addr("198.20.0.1")), 0);
+	ck_assert_int_eq(config_cidr_match(c.discover_cidr + 1, 1,
+	    inet_addr("198.19.7.2")), 0);
+	ck_assert_int_eq(config_cidr_match(c.discover_cidr + 2, 1,
+	    inet_addr("203.0.113.9")), 1);
+	ck_assert_int_eq(config_cidr_match(NULL, 0, inet_addr("203.0.113.9")),
+	    1);
+	ck_assert_int_eq(load(&c, err, sizeof(err), NULL, A("--discover-cidr",
+	    "198.18.1.5/15"), NULL), -1);
+	ck_assert_str_eq(err, "command line: discover-cidr: \"198.18.1.5/15\":"
+	    " host bits set (did you mean 198.18.0.0/15?)");
+	ck_assert_int_eq(load(&c, err, sizeof(err), NULL, A("--discover-cidr",
+	    "198.18.0.0/33"), NULL), -1);
+	ck_assert_str_eq(err, "command line: discover-cidr: \"198.18.0.0/33\":"
+	    " not an IPv4 prefix (ADDRESS/LENGTH, length 0-32)");
+	ck_assert_int_eq(load(&c, err, sizeof(err), NULL, A("--discover-cidr",
+	    "relays/24"), NULL), -1);
+	ck_assert_int_eq(load(&c, err, sizeof(err), NULL, A("--discover-cidr",
+	    "198.18.0.0/16 198.18.0.0/16 198.18.0.0/16 198.18.0.0/16"
+	    " 198.18.0.0/16 198.18.0.0/16 198.18.0.0/16 198.18.0.0/16"
+	    " 198.18.0.0/16 198.18.0.0/16 198.18.0.0/16 198.18.0.0/16"
+	    " 198.18.0.0/16 198.18.0.0/16 198.18.0.0/16 198.18.0.0/16"
+	    " 198.19.0.0/16"), NULL), -1);
+	ck_assert_str_eq(err, "command line: discover-cidr: \"198.19.0.0/16\":"
+	    " too many prefixes (at most 16)");
 	ck_assert_int_eq(load(&c, err, sizeof(err), NULL, A("--discover-interval",
 	    "0"), NULL), -1);
 	ck_assert_str_eq(err, "command line: discover-interval: \"0\": not a"
@@ -1359,8 +1401,8 @@ START_TEST(test_usage_and_names)
 	    " [--capture-ring mib]\n"
 	    "                  [--chroot dir] [--coalesce pps[/us]]"
 	    " [--dedup-window ms]\n"
-	    "                  [--discover name] [--discover-interval seconds]\n"
-	    "                  [--hello-interval seconds]\n"
+	    "                  [--discover name] [--discover-cidr prefix[,prefix...]]\n"
+	    "                  [--discover-interval seconds] [--hello-interval seconds]\n"
 	    "                  [--mesh-auth off|accept-both|required]\n"
 	    "                  [--mesh-freshness seconds] [--mesh-gso on|off]\n"
 	    "                  [--mesh-key-file file] [--rate-global pps[/burst]]\n"

@@ -23,6 +23,9 @@ ip(const char *s)
 	return a.s_addr;
 }
 
+/* No address skipped, any prefix, room for 8. */
+static const struct peerset_rules any8 = { NULL, 0, NULL, 0, 8 };
+
 /* Sorted by address value, not by its bytes in memory. */
 START_TEST(test_sorted_unique)
 {
@@ -35,12 +38,12 @@ START_TEST(test_sorted_unique)
 	ans[2] = ip("198.18.3.2");
 	ans[3] = ip("198.19.0.1");
 	ans[4] = ip("198.18.2.3");
-	ck_assert_uint_eq(peerset_build(ans, 5, NULL, 0, out, 8, &l), 4);
+	ck_assert_uint_eq(peerset_build(ans, 5, &any8, out, &l), 4);
 	peerset_str(out, 4, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "198.18.2.3, 198.18.2.200, 198.18.3.2, 198.19.0.1");
 	/* The duplicate is merged, not left out. */
 	ck_assert_uint_eq(l.not_unicast + l.skipped + l.over, 0);
-	ck_assert_uint_eq(peerset_build(NULL, 0, NULL, 0, out, 8, NULL), 0);
+	ck_assert_uint_eq(peerset_build(NULL, 0, &any8, out, NULL), 0);
 	peerset_str(out, 0, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "none");
 }
@@ -50,6 +53,7 @@ END_TEST
 START_TEST(test_left_out)
 {
 	uint32_t		 ans[7], skip[2], out[8];
+	struct peerset_rules	 r = any8;
 	struct peerset_left	 l;
 
 	ans[0] = ip("198.18.1.2");	/* ours */
@@ -61,7 +65,9 @@ START_TEST(test_left_out)
 	ans[6] = ip("0.1.2.3");
 	skip[0] = ip("198.18.9.9");
 	skip[1] = ip("198.18.1.2");
-	ck_assert_uint_eq(peerset_build(ans, 7, skip, 2, out, 8, &l), 1);
+	r.skip = skip;
+	r.nskip = 2;
+	ck_assert_uint_eq(peerset_build(ans, 7, &r, out, &l), 1);
 	ck_assert_uint_eq(out[0], ip("198.18.2.2"));
 	ck_assert_uint_eq(l.skipped, 2);
 	ck_assert_uint_eq(l.not_unicast, 4);
@@ -81,13 +87,44 @@ START_TEST(test_max)
 	ans[3] = ip("198.18.0.2");
 	ans[4] = ip("198.18.0.2");
 	ans[5] = ip("198.18.0.1");
-	ck_assert_uint_eq(peerset_build(ans, 6, NULL, 0, out, 3, &l), 3);
+	struct peerset_rules	 r = any8;
+
+	r.max = 3;
+	ck_assert_uint_eq(peerset_build(ans, 6, &r, out, &l), 3);
 	/* The first three answered, in order. */
 	ck_assert_uint_eq(out[0], ip("198.18.0.3"));
 	ck_assert_uint_eq(out[2], ip("198.18.0.5"));
 	ck_assert_uint_eq(l.over, 2);
-	ck_assert_uint_eq(peerset_build(ans, 6, NULL, 0, out, 0, &l), 0);
+	r.max = 0;
+	ck_assert_uint_eq(peerset_build(ans, 6, &r, out, &l), 0);
 	ck_assert_uint_eq(l.over, 5);
+}
+END_TEST
+
+/* discover-cidr: outside addresses are left out; the first is named. */
+START_TEST(test_cidr)
+{
+	struct config_cidr	 allow[2];
+	struct peerset_rules	 r = any8;
+	struct peerset_left	 l;
+	uint32_t		 ans[5], out[8];
+
+	allow[0].net = ip("198.18.2.0");
+	allow[0].len = 24;
+	allow[1].net = ip("198.18.3.2");
+	allow[1].len = 32;
+	r.allow = allow;
+	r.nallow = 2;
+	ans[0] = ip("198.18.4.2");
+	ans[1] = ip("198.18.2.77");
+	ans[2] = ip("198.18.3.3");
+	ans[3] = ip("198.18.3.2");
+	ans[4] = ip("198.18.4.2");
+	ck_assert_uint_eq(peerset_build(ans, 5, &r, out, &l), 2);
+	ck_assert_uint_eq(out[0], ip("198.18.2.77"));
+	ck_assert_uint_eq(out[1], ip("198.18.3.2"));
+	ck_assert_uint_eq(l.outside, 2);
+	ck_assert_uint_eq(l.first_outside, ip("198.18.4.2"));
 }
 END_TEST
 
@@ -134,6 +171,7 @@ peerset_suite(void)
 	tcase_add_test(tc, test_sorted_unique);
 	tcase_add_test(tc, test_left_out);
 	tcase_add_test(tc, test_max);
+	tcase_add_test(tc, test_cidr);
 	tcase_add_test(tc, test_same);
 	tcase_add_test(tc, test_str_cut);
 	suite_add_tcase(s, tc);

@@ -149,7 +149,9 @@ assert_eq "$RELAY_STATUS" 0 "relay A exit status"
 wait_until 3 pid_gone "$res" || fail "resolver $res outlived the helper"
 ok "discovery follows the name"
 
-# ---- 7. an authenticated mesh: a discovered peer is sent native ---------------
+# ---- 7. an authenticated mesh, discover-cidr -----------------------------------
+# B is discovered and sent native; C is outside discover-cidr. An answer
+# that changes only in what it leaves out is still reported.
 keys_init
 KEY=$(key_file mesh.key 1)
 relay_stop rb
@@ -157,16 +159,27 @@ relay_start rb --other-relays "$A" --mesh-key-file "$KEY" ||
     fail "relay B did not restart"
 mv "$LOG_A" "$SR_TMP/relay-ra-1.log"
 hosts_a "$A tasks.snow
+$C tasks.snow
 $B tasks.snow"
 relay_start ra --discover tasks.snow --discover-interval 1 \
-    --mesh-key-file "$KEY" || fail "relay A did not restart"
+    --discover-cidr 198.18.2.0/24 --mesh-key-file "$KEY" ||
+    fail "relay A did not restart"
+wait_log "discover tasks.snow: 1 address outside discover-cidr 198.18.2.0/24 ($C): left out"
 wait_log "peer $B:7124 added: discovered"
-cross ca p7 sb
+cross ca p7 sb sc
 assert_eq "${COUNT[sb]}" $N "mesh-auth required, B discovered: broadcasts on B"
+assert_eq "${COUNT[sc]}" 0 "C outside discover-cidr: broadcasts on C"
 relay_dump ra || fail "relay A: no counters"
 assert_eq "$(rcounter ra "peer $B:7124:" format)" native "peer $B format"
 assert_eq "$(rcounter ra "peer $B:7124:" auth)" yes "peer $B authenticated"
 assert_eq "$(rcounter ra "peer $B:7124:" tx)" $N "peer $B tx"
+hosts_a "$A tasks.snow
+$C tasks.snow
+198.19.9.9 tasks.snow
+$B tasks.snow"
+wait_log "discover tasks.snow: 2 addresses outside discover-cidr 198.18.2.0/24 ($C, ...): left out"
+assert_eq "$(grep -c 'discover tasks.snow: .* peers\?: ' "$LOG_A")" 1 \
+    "the set did not change"
 relay_stop ra
 assert_eq "$RELAY_STATUS" 0 "relay A exit status"
-ok "a discovered peer in an authenticated mesh"
+ok "discovery with an authenticated mesh and discover-cidr"
