@@ -167,10 +167,12 @@ counters_log_peer(const struct peer *p)
 
 	log_info("peer %u.%u.%u.%u:%u: tx=%" PRIu64 " tx_errors=%" PRIu64
 	    " rx=%" PRIu64 " rx_dropped=%" PRIu64 " last_error=%s state=%s"
-	    " format=%s auth=%s hellos=%" PRIu64 " gso_refused=%u", a[0],
-	    a[1], a[2], a[3], p->port, p->tx, p->tx_errors, p->rx,
-	    p->rx_dropped, counters_errno_name(p->last_errno, buf, sizeof(buf)),
+	    " format=%s auth=%s hellos=%" PRIu64 " gso_refused=%u origin=%s"
+	    " held=%" PRIu64, a[0], a[1], a[2], a[3], p->port, p->tx,
+	    p->tx_errors, p->rx, p->rx_dropped,
+	    counters_errno_name(p->last_errno, buf, sizeof(buf)),
 	    peer_state_name(p->state), p->native ? "native" : "ss",
 	    p->authenticated ? "yes" : "no", p->hellos,
-	    (unsigned int)p->gso_refused);
+	    (unsigned int)p->gso_refused,
+	    p->discovered ? "discovered" : "static", p->held);
 }

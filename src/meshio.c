@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,6 +250,11 @@ meshio_native(struct relay *r, struct peer *p, uint8_t *dgram, size_t len,
 		return 0;
 	}
 	replay_update(&p->replay, hdr.seq);
+	if (!peer_takes_data(p, r->auth.mode)) {
+		relay_addr(addr, sizeof(addr), p->addr, p->port);
+		log_info("peer %s authenticated: broadcasts go to it from now"
+		    " on (%" PRIu64 " held before)", addr, p->held);
+	}
 	peer_authenticated(p);
 	/* Its sequence moved ahead with a new id: a restart, not a replay. */
 	if (peer_relay_id(p, hdr.relay_id)) {

@@ -148,6 +148,10 @@ meshtx_forward(struct relay *r, const struct relay_fwd *fwd, size_t nfwd,
 	/* Peer by peer: a peer's datagrams are adjacent, ready for GSO. */
 	b->niovs = 0;
 	for (p = 0; p < r->peers.npeers; p++) {
+		if (!peer_takes_data(&r->peers.peers[p], r->auth.mode)) {
+			r->peers.peers[p].held += nfwd;
+			continue;
+		}
 		for (f = 0; f < nfwd; f++, k++) {
 			meshtx_build(r, k, p, MESH_TYPE_DATA, fwd[f].frame,
 			    fwd[f].len, now);

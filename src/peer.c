@@ -91,6 +91,14 @@ peer_unbury(struct peer_table *pt, struct peer *p)
 }
 
 /* See peer.h. */
+int
+peer_takes_data(const struct peer *p, enum mesh_auth_mode mode)
+{
+	return !p->discovered || mode != MESH_AUTH_REQUIRED ||
+	    p->authenticated;
+}
+
+/* See peer.h. */
 void
 peer_remove(struct peer_table *pt, size_t i)
 {

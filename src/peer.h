@@ -65,6 +65,7 @@ struct peer {
 	uint16_t	 gso_refused;
 	uint32_t	 colocated;	/* bit i: seen emitting on our slot i */
 	int		 discovered;	/* 1: from --discover, removed when gone */
+	uint64_t	 held;		/* frames not sent: see peer_takes_data */
 };
 
 /*
@@ -128,6 +129,12 @@ void		 peer_hello_sent(struct peer *p, int err, time_t now);
  */
 int		 peer_set_format(struct peer *p, enum peer_format format,
 		    enum mesh_auth_mode mode);
+/*
+ * 1 if DATA goes to p under mode. A discovered peer in required mode gets
+ * only HELLOs until one of its datagrams verified: an address a forged
+ * DNS answer adds learns nothing of what the relay captures (threat T6).
+ */
+int		 peer_takes_data(const struct peer *p, enum mesh_auth_mode mode);
 /*
  * p sent a datagram whose tag verified: it is authenticated for good
  * (no more "SS" accepted from it) and an auto peer is sent native now.

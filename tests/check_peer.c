@@ -532,6 +532,26 @@ START_TEST(test_remove_replay)
 END_TEST
 
 /*
+ * DATA goes to every static peer, and to a discovered one in required
+ * mode only once it has authenticated (threat T6); in off and
+ * accept-both the format rules alone decide.
+ */
+START_TEST(test_takes_data)
+{
+	struct peer	 p;
+
+	memset(&p, 0, sizeof(p));
+	ck_assert_int_eq(peer_takes_data(&p, MESH_AUTH_REQUIRED), 1);
+	p.discovered = 1;
+	ck_assert_int_eq(peer_takes_data(&p, MESH_AUTH_REQUIRED), 0);
+	ck_assert_int_eq(peer_takes_data(&p, MESH_AUTH_ACCEPT_BOTH), 1);
+	ck_assert_int_eq(peer_takes_data(&p, MESH_AUTH_OFF), 1);
+	peer_authenticated(&p);
+	ck_assert_int_eq(peer_takes_data(&p, MESH_AUTH_REQUIRED), 1);
+}
+END_TEST
+
+/*
  * Designated forwarder: of the relays seen emitting on a slot that are
  * up, the lowest relay id emits; down or restarted peers are forgotten.
  */
@@ -780,13 +800,14 @@ START_TEST(test_counters_iface_peer)
 	    "standby=5 kernel_drops=6 ring=7 ring_bad=8");
 	ck_assert_str_eq(lines[1], "peer 198.18.2.2:7124: tx=5 tx_errors=6 rx=7 "
 	    "rx_dropped=8 last_error=none state=unknown format=ss auth=no "
-	    "hellos=0 gso_refused=0");
+	    "hellos=0 gso_refused=0 origin=static held=0");
 	ck_assert_str_eq(lines[2], "peer 198.18.2.2:7124: tx=5 tx_errors=6 rx=7 "
 	    "rx_dropped=8 last_error=EHOSTUNREACH state=unknown format=ss "
-	    "auth=no hellos=0 gso_refused=0");
+	    "auth=no hellos=0 gso_refused=0 origin=static held=0");
 	snprintf(lines[31], sizeof(lines[31]), "peer 198.18.2.2:7124: tx=5 "
 	    "tx_errors=6 rx=7 rx_dropped=8 last_error=%d state=unknown "
-	    "format=ss auth=no hellos=0 gso_refused=1468", EIO);
+	    "format=ss auth=no hellos=0 gso_refused=1468 origin=static held=0",
+	    EIO);
 	ck_assert_str_eq(lines[3], lines[31]);
 }
 END_TEST
@@ -804,7 +825,11 @@ START_TEST(test_counters_peer_states)
 	p.hellos = 42;
 	counters_log_peer(&p);
 	p.state = PEER_DOWN;
+	p.discovered = 1;
+	p.held = 12;
 	counters_log_peer(&p);
+	p.discovered = 0;
+	p.held = 0;
 	/* A /ss peer that once sent a good native datagram. */
 	p.state = PEER_UNKNOWN;
 	p.native = 0;
@@ -813,13 +838,13 @@ START_TEST(test_counters_peer_states)
 	ck_assert_int_eq(nlines, 3);
 	ck_assert_str_eq(lines[0], "peer 198.18.3.2:7200: tx=0 tx_errors=0 rx=0 "
 	    "rx_dropped=0 last_error=none state=up format=native auth=yes "
-	    "hellos=42 gso_refused=0");
+	    "hellos=42 gso_refused=0 origin=static held=0");
 	ck_assert_str_eq(lines[1], "peer 198.18.3.2:7200: tx=0 tx_errors=0 rx=0 "
 	    "rx_dropped=0 last_error=none state=down format=native auth=yes "
-	    "hellos=42 gso_refused=0");
+	    "hellos=42 gso_refused=0 origin=discovered held=12");
 	ck_assert_str_eq(lines[2], "peer 198.18.3.2:7200: tx=0 tx_errors=0 rx=0 "
 	    "rx_dropped=0 last_error=none state=unknown format=ss auth=yes "
-	    "hellos=0 gso_refused=0");
+	    "hellos=0 gso_refused=0 origin=static held=0");
 }
 END_TEST
 
@@ -866,6 +891,7 @@ peer_suite(void)
 	tcase_add_test(tc, test_relay_macs);
 	tcase_add_test(tc, test_remove);
 	tcase_add_test(tc, test_remove_replay);
+	tcase_add_test(tc, test_takes_data);
 	tcase_add_test(tc, test_designated);
 	suite_add_tcase(s, tc);
 	return s;

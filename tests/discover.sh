@@ -150,22 +150,28 @@ wait_until 3 pid_gone "$res" || fail "resolver $res outlived the helper"
 ok "discovery follows the name"
 
 # ---- 7. an authenticated mesh, discover-cidr -----------------------------------
-# B is discovered and sent native; C is outside discover-cidr. An answer
-# that changes only in what it leaves out is still reported.
+# B is discovered and, once its HELLO verified, sent native; server sb's
+# address (198.18.2.10, no relay there: what a forged answer could add)
+# only gets HELLOs, the frames it would have had are counted as held; C is
+# outside discover-cidr. An answer that changes only in what it leaves out
+# is still reported.
 keys_init
 KEY=$(key_file mesh.key 1)
+SB=$(ip_of sb)
 relay_stop rb
 relay_start rb --other-relays "$A" --mesh-key-file "$KEY" ||
     fail "relay B did not restart"
 mv "$LOG_A" "$SR_TMP/relay-ra-1.log"
 hosts_a "$A tasks.snow
 $C tasks.snow
+$SB tasks.snow
 $B tasks.snow"
 relay_start ra --discover tasks.snow --discover-interval 1 \
     --discover-cidr 198.18.2.0/24 --mesh-key-file "$KEY" ||
     fail "relay A did not restart"
+wait_log "discover tasks.snow: 2 peers: $B, $SB (1 of ours or of --other-relays left out)"
 wait_log "discover tasks.snow: 1 address outside discover-cidr 198.18.2.0/24 ($C): left out"
-wait_log "peer $B:7124 added: discovered"
+wait_log "peer $B:7124 authenticated: broadcasts go to it from now on"
 cross ca p7 sb sc
 assert_eq "${COUNT[sb]}" $N "mesh-auth required, B discovered: broadcasts on B"
 assert_eq "${COUNT[sc]}" 0 "C outside discover-cidr: broadcasts on C"
@@ -173,9 +179,14 @@ relay_dump ra || fail "relay A: no counters"
 assert_eq "$(rcounter ra "peer $B:7124:" format)" native "peer $B format"
 assert_eq "$(rcounter ra "peer $B:7124:" auth)" yes "peer $B authenticated"
 assert_eq "$(rcounter ra "peer $B:7124:" tx)" $N "peer $B tx"
+assert_eq "$(rcounter ra "peer $B:7124:" origin)" discovered "peer $B origin"
+assert_eq "$(rcounter ra "peer $SB:7124:" auth)" no "peer $SB (not a relay) authenticated"
+assert_eq "$(rcounter ra "peer $SB:7124:" tx)" 0 "peer $SB (not a relay) tx"
+assert_eq "$(rcounter ra "peer $SB:7124:" held)" $N "peer $SB (not a relay) held"
 hosts_a "$A tasks.snow
 $C tasks.snow
 198.19.9.9 tasks.snow
+$SB tasks.snow
 $B tasks.snow"
 wait_log "discover tasks.snow: 2 addresses outside discover-cidr 198.18.2.0/24 ($C, ...): left out"
 assert_eq "$(grep -c 'discover tasks.snow: .* peers\?: ' "$LOG_A")" 1 \

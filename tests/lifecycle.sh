@@ -63,7 +63,7 @@ done
 for key in not_peer truncated short bad_magic too_big ip_not_udp; do
 	[ "$(rcounter ra 'drops mesh:' $key)" != NA ] || fail "drops mesh: no $key"
 done
-for key in tx tx_errors rx rx_dropped last_error gso_refused; do
+for key in tx tx_errors rx rx_dropped last_error gso_refused origin held; do
 	[ "$(rcounter ra "peer $PEER:7124:" $key)" != NA ] || fail "peer line: no $key"
 done
 ok "SIGUSR1: all counter lines and fields present"
