@@ -1338,8 +1338,8 @@ START_TEST(test_discover)
 	ck_assert_int_eq(config_cidr_match(c.discover_cidr + 1, 1,
 	    inet_addr("198.19.7.2")), 0);
 	ck_assert_int_eq(config_cidr_match(c.discover_cidr + 2, 1,
-	    inet_addr("203.0.113.9")), 1);
-	ck_assert_int_eq(config_cidr_match(NULL, 0, inet_addr("203.0.113.9")),
+	    inet_addr("198.19.200.9")), 1);
+	ck_assert_int_eq(config_cidr_match(NULL, 0, inet_addr("198.19.200.9")),
 	    1);
 	ck_assert_int_eq(load(&c, err, sizeof(err), NULL, A("--discover-cidr",
 	    "198.18.1.5/15"), NULL), -1);
