@@ -83,3 +83,12 @@ proto_type_name(uint32_t type)
 	}
 	return "unknown";
 }
+
+/* See proto.h. */
+int
+proto_unicast(uint32_t addr)
+{
+	uint8_t	 first = ((const uint8_t *)&addr)[0];
+
+	return first != 0 && first < 224;
+}

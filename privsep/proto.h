@@ -198,5 +198,11 @@ struct proto_rule {
 const struct proto_rule	*proto_rule_find(uint32_t type, enum proto_dir dir);
 /* Printable name of a type, "unknown" if none. */
 const char		*proto_type_name(uint32_t type);
+/*
+ * 1 if addr (network order) may be a peer: not 0/8, multicast or class E.
+ * The configuration and the helper check peers with it; the worker checks
+ * MSG_PEERS with it.
+ */
+int			 proto_unicast(uint32_t addr);
 
 #endif /* PROTO_H */

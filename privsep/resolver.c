@@ -7,6 +7,8 @@
  * process of its own with no capabilities and nothing to protect; the
  * helper only checks fixed-size answers. It is not chrooted or seccomp'd:
  * the system's resolver needs /etc and whatever its NSS modules do.
+ * The same lookup resolves --other-relays host names once at start-up
+ * (resolver_first, called from main before any process is forked).
  */
 #include <sys/types.h>
 #include <sys/prctl.h>
@@ -19,6 +21,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -52,6 +55,22 @@ resolver_lookup(const char *name, struct resolver_answer *a)
 			a->more++;
 	}
 	freeaddrinfo(res);
+}
+
+/* See resolver.h. */
+int
+resolver_first(const char *host, uint32_t *addr, char *why, size_t whylen)
+{
+	struct resolver_answer	 a;
+
+	resolver_lookup(host, &a);
+	if (a.status != 0 || a.naddrs == 0) {
+		snprintf(why, whylen, "%s", a.status != 0 ?
+		    gai_strerror(a.status) : "no IPv4 address");
+		return -1;
+	}
+	*addr = a.addrs[0];
+	return 0;
 }
 
 /*

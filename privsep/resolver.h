@@ -4,7 +4,8 @@
  *
  * The resolver process of --discover: looks the name up every interval and
  * sends each answer to the helper. DNS parsing and NSS modules run in it,
- * with no capabilities, never in the helper or the worker.
+ * with no capabilities, never in the helper or the worker (only once at
+ * start-up, for --other-relays host names: resolver_first).
  */
 #ifndef RESOLVER_H
 #define RESOLVER_H
@@ -34,6 +35,14 @@ struct resolver_answer {
  * child's pid; fatal on error.
  */
 pid_t	 resolver_start(const char *name, uint32_t interval, int *fd);
+
+/*
+ * The first IPv4 address of host, with the lookup the resolver process
+ * makes: 0, or -1 and why (getaddrinfo's words). For --other-relays host
+ * names, resolved once at start-up (config_resolve_peers).
+ */
+int	 resolver_first(const char *host, uint32_t *addr, char *why,
+	    size_t whylen);
 
 /*
  * Receive one answer from fd into a. 1: an answer; 0: the resolver is gone

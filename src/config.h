@@ -135,7 +135,7 @@ int	 config_load(struct config *conf, int argc, char *argv[], char *const envp[]
 /*
  * Resolve the peers given by host name (IPv4, the first address the
  * resolver gives, as SnowSignal's sendto() does), once, with resolve();
- * config_getaddrinfo() is the system's. 0, or -1 with a message naming
+ * resolver_first() is the system's. 0, or -1 with a message naming
  * the host and why in err: it does not resolve, resolves to an address
  * that is not unicast, or to a peer already given.
  */
@@ -148,9 +148,6 @@ int	 config_resolve_peers(struct config *conf, config_resolver resolve,
  * address, or "(not resolved)"); 0 for a peer given as an address.
  */
 int	 config_peer_resolved(const struct config_peer *p, char *buf, size_t len);
-/* getaddrinfo(host, AF_INET): 0 and the first address, or -1 and why. */
-int	 config_getaddrinfo(const char *host, uint32_t *addr, char *why,
-	    size_t whylen);
 
 /*
  * Check what needs the running system: interfaces exist, and the mesh key
@@ -159,9 +156,6 @@ int	 config_getaddrinfo(const char *host, uint32_t *addr, char *why,
  * ignored with mesh-auth off.
  */
 int	 config_check_system(const struct config *conf, char *err, size_t errlen);
-
-/* 1 if addr (network order) may be a peer: not 0/8, multicast or class E. */
-int	 config_unicast(uint32_t addr);
 
 /* 1 if addr (network order) lies in one of the n prefixes, or n is 0. */
 int	 config_cidr_match(const struct config_cidr *c, size_t n, uint32_t addr);

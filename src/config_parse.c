@@ -292,19 +292,10 @@ parse_peer(struct config_ld *ld, enum config_key key, char *tok,
 		memcpy(p->host, tok, strlen(tok) + 1);
 		return 0;
 	}
-	if (!config_unicast(in.s_addr))
+	if (!proto_unicast(in.s_addr))
 		return config_bad(ld, key, item, "not a unicast IPv4 address");
 	p->addr = in.s_addr;
 	return 0;
-}
-
-/* See config_int.h. Not 0/8, multicast or class E. */
-int
-config_unicast(uint32_t addr)
-{
-	uint8_t	 first = ((const uint8_t *)&addr)[0];
-
-	return first != 0 && first < 224;
 }
 
 /*

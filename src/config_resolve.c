@@ -9,9 +9,7 @@
  * a restart, as the man page says.
  */
 #include <sys/types.h>
-#include <sys/socket.h>
 #include <arpa/inet.h>
-#include <netdb.h>
 #include <netinet/in.h>
 
 #include <stdio.h>
@@ -19,25 +17,6 @@
 
 #include "config.h"
 #include "config_int.h"
-
-/* See config.h. */
-int
-config_getaddrinfo(const char *host, uint32_t *addr, char *why, size_t whylen)
-{
-	struct addrinfo		 hints, *res;
-	int			 rc;
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_INET;
-	hints.ai_socktype = SOCK_DGRAM;
-	if ((rc = getaddrinfo(host, NULL, &hints, &res)) != 0) {
-		snprintf(why, whylen, "%s", gai_strerror(rc));
-		return -1;
-	}
-	*addr = ((const struct sockaddr_in *)(void *)res->ai_addr)->sin_addr.s_addr;
-	freeaddrinfo(res);
-	return 0;
-}
 
 /* Resolve peer i; then it must be unicast and not a peer given before. */
 static int
@@ -54,7 +33,7 @@ resolve_one(struct config_ld *ld, size_t i, config_resolver resolve)
 		    " does not resolve: %s", why);
 	}
 	inet_ntop(AF_INET, &p->addr, a, sizeof(a));
-	if (!config_unicast(p->addr))
+	if (!proto_unicast(p->addr))
 		return config_bad(ld, KEY_OTHER_RELAYS, p->host, "resolves to"
 		    " %s, not a unicast IPv4 address", a);
 	for (j = 0; j < ld->conf->npeers; j++)

@@ -44,7 +44,7 @@ discover_check(const struct msg_peers *m)
 		fatalx("channel: MSG_PEERS: port 0");
 	for (i = 0; i < m->naddrs; i++) {
 		a = (const uint8_t *)&m->addrs[i];
-		if (a[0] == 0 || a[0] >= 224)
+		if (!proto_unicast(m->addrs[i]))
 			fatalx("channel: MSG_PEERS: address %u.%u.%u.%u is not"
 			    " unicast", a[0], a[1], a[2], a[3]);
 	}
@@ -66,9 +66,7 @@ discover_remove(struct relay *r, const struct msg_peers *m)
 		log_info("peer %s removed: no longer discovered; its last"
 		    " counters:", addr);
 		counters_log_peer(p);
-		peer_remove(&r->peers, i);
-		memmove(&r->peer_sa[i], &r->peer_sa[i + 1],
-		    (r->peers.npeers - i) * sizeof(r->peer_sa[0]));
+		relay_remove_peer(r, i);
 	}
 }
 

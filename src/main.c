@@ -12,6 +12,7 @@
 #include "config.h"
 #include "helper.h"
 #include "log.h"
+#include "resolver.h"
 #include "worker.h"
 
 extern char	**environ;
@@ -44,7 +45,7 @@ main(int argc, char *argv[])
 		return 0;
 	}
 	/* As root and before any privilege is dropped: see config_resolve.c. */
-	if (config_resolve_peers(&conf, config_getaddrinfo, err,
+	if (config_resolve_peers(&conf, resolver_first, err,
 	    sizeof(err)) == -1 ||
 	    config_check_system(&conf, err, sizeof(err)) == -1) {
 		fprintf(stderr, "snowrelayd: %s\n", err);

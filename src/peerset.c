@@ -52,7 +52,7 @@ peerset_build(const uint32_t *answer, size_t n,
 	for (i = 0; i < n; i++) {
 		if (peerset_has(answer, i, answer[i]))
 			continue;	/* counted at its first place */
-		if (!config_unicast(answer[i]))
+		if (!proto_unicast(answer[i]))
 			l.not_unicast++;
 		else if (peerset_has(rules->skip, rules->nskip, answer[i]))
 			l.skipped++;

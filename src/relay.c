@@ -227,6 +227,17 @@ relay_add_peer(struct relay *r, uint32_t addr, uint16_t port)
 	    PEER_FORMAT_AUTO, r->auth.mode);
 }
 
+/* peer_remove, and the peer's send address with it. */
+void
+relay_remove_peer(struct relay *r, size_t i)
+{
+	if (i >= r->peers.npeers)
+		return;
+	peer_remove(&r->peers, i);
+	memmove(&r->peer_sa[i], &r->peer_sa[i + 1],
+	    (r->peers.npeers - i) * sizeof(r->peer_sa[0]));
+}
+
 int
 relay_set_peer_format(struct relay *r, enum peer_format format)
 {

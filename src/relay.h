@@ -161,6 +161,8 @@ int		 relay_add_slot(struct relay *r, int fd, int ifindex, const char *ifname,
 		    const uint8_t mac[6], uint32_t bcast);
 /* Add a mesh peer (format auto); -1 with ENOSPC or EEXIST as peer_add. */
 int		 relay_add_peer(struct relay *r, uint32_t addr, uint16_t port);
+/* Remove peer i (peer_remove); the later peers and their addresses move down. */
+void		 relay_remove_peer(struct relay *r, size_t i);
 /* Set the format of the last peer added (after relay_configure); -1 (EINVAL). */
 int		 relay_set_peer_format(struct relay *r, enum peer_format format);
 /*
