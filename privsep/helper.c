@@ -182,12 +182,14 @@ helper_worker_log(const struct channel_msg *msg)
 static void
 helper_start_resolver(struct helper *h)
 {
+	pid_t	 pid;
+
 	if (h->conf->discover[0] == '\0')
 		return;
-	h->resolver = resolver_start(h->conf->discover,
-	    h->conf->discover_interval, &h->resfd);
+	pid = resolver_start(h->conf->discover, h->conf->discover_interval,
+	    &h->resfd);
 	log_info("discover %s: looked up every %u s by process %ld",
-	    h->conf->discover, h->conf->discover_interval, (long)h->resolver);
+	    h->conf->discover, h->conf->discover_interval, (long)pid);
 }
 
 /* Act on one message that passed the table; enforce the phases. */
@@ -481,7 +483,6 @@ helper_main(const struct config *conf)
 		fatal("close_range");
 	h.conf = conf;
 	h.worker = -1;
-	h.resolver = -1;
 	h.resfd = -1;
 	log_init(1, conf->log_level);
 	/* Before daemon(), so that the operator sees these errors. */

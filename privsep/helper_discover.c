@@ -161,15 +161,13 @@ helper_discovered(struct helper *h)
 	rules.nallow = h->conf->ndiscover_cidr;
 	rules.max = MAX_PEERS - h->npeeraddrs;
 	n = peerset_build(a.addrs, a.naddrs, &rules, set, &left);
-	if (h->disc_answered && peerset_same(set, n, h->disc, h->ndisc)) {
-		helper_left_out(h, &left, &a);
+	helper_left_out(h, &left, &a);
+	if (h->disc_answered && peerset_same(set, n, h->disc, h->ndisc))
 		return;
-	}
 	peerset_str(set, n, list, sizeof(list));
 	log_info("discover %s: %zu peer%s: %s (%zu of ours or of"
 	    " --other-relays left out)", h->conf->discover, n, n == 1 ? "" :
 	    "s", list, left.skipped);
-	helper_left_out(h, &left, &a);
 	helper_discover_filter(h, set, n);
 	memcpy(h->disc, set, n * sizeof(set[0]));
 	h->ndisc = n;

@@ -32,7 +32,6 @@ struct helper {
 	int			 meshgso;	/* rawsock_mesh_gso(meshfd) */
 	uint32_t		 peeraddrs[MAX_PEERS];	/* distinct, network order */
 	size_t			 npeeraddrs;
-	pid_t			 resolver;	/* --discover: its process, or -1 */
 	int			 resfd;		/* its socket, or -1 */
 	uint32_t		 disc[MAX_PEERS];	/* the discovered set, sorted */
 	size_t			 ndisc;
